@@ -1,0 +1,56 @@
+//! `fanzha init DIR`: write a small campaign that builds at once — the default theme, the
+//! default campaign's config, and a handful of example pages. No prompts: it runs in scripts.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use include_dir::{Dir, include_dir};
+
+use crate::diag::display_path;
+
+static THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+static SCAFFOLD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold");
+const CONFIG: &str = include_str!("../../config.toml");
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Folder to create (must be empty or not exist).
+    pub dir: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let dir = &args.dir;
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        eprintln!(
+            "错误: {} 已存在且不是空文件夹；为避免覆盖，请换一个新文件夹名",
+            display_path(dir)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    write_tree(&SCAFFOLD, dir)?;
+    write_tree(&THEME, &dir.join("themes/default"))?;
+    std::fs::write(dir.join("config.toml"), CONFIG)?;
+    eprintln!(
+        "已创建 {}。下一步：修改 config.toml 和 content/ 里的内容，然后运行",
+        display_path(dir)
+    );
+    eprintln!("    fanzha build --root {}", display_path(dir));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_tree(tree: &Dir<'_>, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for file in tree.files() {
+        std::fs::write(
+            to.join(file.path().file_name().expect("embedded files have names")),
+            file.contents(),
+        )?;
+    }
+    for sub in tree.dirs() {
+        write_tree(
+            sub,
+            &to.join(sub.path().file_name().expect("embedded dirs have names")),
+        )?;
+    }
+    Ok(())
+}

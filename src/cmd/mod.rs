@@ -1,0 +1,104 @@
+//! The command line: one module per command, each with its arguments and a `run` function.
+
+pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, normalise_base_url};
+use crate::content::{self, Model};
+use crate::diag::{Diagnostic, Report};
+use crate::output::OutFile;
+
+#[derive(Parser)]
+#[command(
+    name = "fanzha",
+    version,
+    about = "反诈宣传素材生成器：一份内容，生成网站、印刷品和屏幕素材"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (default: public/).
+    Build(build::Args),
+    /// Load and validate everything; write nothing. Exit 1 on any error.
+    Check(check::Args),
+    /// Create a new campaign folder that builds at once.
+    Init(init::Args),
+    /// Create a new page with its front matter filled with placeholders.
+    New(new::Args),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Init(a) => init::run(a),
+        Command::New(a) => new::run(a),
+    }
+}
+
+/// A loaded and rendered campaign, ready to check or write.
+pub struct Rendered {
+    pub model: Model,
+    pub files: Vec<OutFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads config and content and renders every output, collecting all diagnostics.
+pub fn render_campaign(root: &Path, base_url: Option<&str>) -> Result<Rendered, Report> {
+    let mut report = Report::default();
+    let mut config = Config::load(root).map_err(|ds| Report { diagnostics: ds })?;
+    if let Some(url) = base_url {
+        config.base_url = Some(normalise_base_url(url).map_err(|m| Report {
+            diagnostics: vec![Diagnostic::error("--base-url", m)],
+        })?);
+    }
+    let (model, warnings) = content::load(root, config).map_err(|ds| Report { diagnostics: ds })?;
+    report.extend(warnings);
+    match crate::site::render(&model) {
+        Ok(files) => Ok(Rendered {
+            model,
+            files,
+            warnings: report.diagnostics,
+        }),
+        Err(errors) => {
+            report.extend(errors);
+            Err(report)
+        }
+    }
+}
+
+/// Prints diagnostics to stderr, sorted, errors and warnings alike.
+pub fn print_diagnostics(diags: Vec<Diagnostic>) {
+    let report = Report { diagnostics: diags };
+    for d in report.sorted() {
+        eprintln!("{d}");
+    }
+}
+
+/// Prints a failed run's diagnostics and its closing line; returns the failure exit code.
+pub fn fail(report: Report, what: &str) -> ExitCode {
+    let errors = report.error_count();
+    print_diagnostics(report.diagnostics);
+    eprintln!("{what}：共 {errors} 个错误。");
+    ExitCode::from(1)
+}
+
+pub fn root_arg(root: Option<PathBuf>) -> PathBuf {
+    root.unwrap_or_else(|| PathBuf::from("."))
+}
+
+pub fn seconds_since(start: Instant) -> String {
+    format!("{:.2}", start.elapsed().as_secs_f64())
+}

@@ -1,0 +1,625 @@
+//! Turns parsed sections and pages into the frozen model: gives every page its URL path, resolves
+//! `@/` and relative links (front matter and Markdown), places co-located assets, renders bodies
+//! and derives the relations authors do not write twice (a scam type's cases).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::load::{RawKind, RawPage, RawSection, bundle_dirs, parent_dir};
+use super::{Asset, Kind, KindData, Model, Page, PageId, Section, SectionId, SortBy};
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::markdown::{self, Dest};
+
+/// What a content-relative file path names.
+#[derive(Clone, Copy)]
+enum Target {
+    Page(PageId),
+    Section(SectionId),
+}
+
+/// Everything needed to resolve a link from anywhere in the content.
+struct Index {
+    /// `scams/shuadan.md` and `scams/_index.md` → target.
+    by_rel: HashMap<String, Target>,
+    /// Content-relative asset file → output path.
+    assets: HashMap<String, String>,
+    page_paths: Vec<String>,
+    page_kinds: Vec<Option<Kind>>,
+    section_paths: Vec<String>,
+}
+
+impl Index {
+    fn target_path(&self, t: Target) -> &str {
+        match t {
+            Target::Page(id) => &self.page_paths[id],
+            Target::Section(id) => &self.section_paths[id],
+        }
+    }
+}
+
+pub(super) fn link(
+    root: &Path,
+    config: Config,
+    raw_sections: Vec<RawSection>,
+    mut raw_pages: Vec<RawPage>,
+    asset_files: Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Model> {
+    let section_ids: BTreeMap<String, SectionId> = raw_sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.dir.clone(), i))
+        .collect();
+    let section_paths: Vec<String> = raw_sections
+        .iter()
+        .map(|s| section_path(s, diags))
+        .collect();
+
+    for p in &mut raw_pages {
+        p.dir = p.dir.clone();
+    }
+    let mut pages_by_path: Vec<(String, RawPage)> = raw_pages
+        .into_iter()
+        .map(|p| {
+            (
+                format!("{}{}/", section_paths[section_ids[&p.section_dir]], p.slug),
+                p,
+            )
+        })
+        .collect();
+    pages_by_path.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.rel.cmp(&b.1.rel)));
+    check_unique_paths(&pages_by_path, &section_paths, &raw_sections, diags);
+    let (page_paths, raw_pages): (Vec<String>, Vec<RawPage>) = pages_by_path.into_iter().unzip();
+
+    let mut by_rel = HashMap::new();
+    for (i, s) in raw_sections.iter().enumerate() {
+        let rel = if s.dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}/_index.md", s.dir)
+        };
+        by_rel.insert(rel, Target::Section(i));
+    }
+    for (i, p) in raw_pages.iter().enumerate() {
+        by_rel.insert(p.rel.clone(), Target::Page(i));
+    }
+    let assets = place_assets(
+        root,
+        &asset_files,
+        &raw_pages,
+        &page_paths,
+        &section_ids,
+        &section_paths,
+    );
+    let index = Index {
+        by_rel,
+        assets: assets
+            .iter()
+            .map(|(rel, a)| (rel.clone(), a.path.clone()))
+            .collect(),
+        page_kinds: raw_pages.iter().map(|p| raw_kind(&p.kind)).collect(),
+        page_paths,
+        section_paths,
+    };
+
+    let rendered: Vec<(Page, Vec<Diagnostic>)> = raw_pages
+        .into_par_iter()
+        .enumerate()
+        .map(|(id, raw)| finish_page(id, raw, &index, &section_ids, &config))
+        .collect();
+    let mut pages = Vec::with_capacity(rendered.len());
+    for (page, ds) in rendered {
+        diags.extend(ds);
+        pages.push(page);
+    }
+    add_cases_to_scams(&mut pages);
+
+    let mut sections: Vec<Section> = raw_sections
+        .into_iter()
+        .enumerate()
+        .map(|(id, raw)| finish_section(id, raw, &index, &section_ids, diags))
+        .collect();
+    attach_pages(&mut sections, &pages);
+
+    if diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let assets = assets.into_values().collect();
+    Some(Model {
+        root: root.to_path_buf(),
+        config,
+        sections,
+        pages,
+        assets,
+    })
+}
+
+fn raw_kind(k: &RawKind) -> Option<Kind> {
+    match k {
+        RawKind::Plain => None,
+        RawKind::Scam(_) => Some(Kind::Scam),
+        RawKind::Case(_) => Some(Kind::Case),
+        RawKind::Audience(_) => Some(Kind::Audience),
+        RawKind::Guide(_) => Some(Kind::Guide),
+    }
+}
+
+/// A section's URL path is its folder; folder names must be URL-safe, as fanzha never transliterates.
+fn section_path(s: &RawSection, diags: &mut Vec<Diagnostic>) -> String {
+    if s.dir.is_empty() {
+        return String::new();
+    }
+    let ok = s.dir.split('/').all(|part| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    });
+    if !ok {
+        diags.push(Diagnostic::error(
+            &s.source,
+            format!(
+                "栏目文件夹名 `{}` 会成为网址，只能用英文字母、数字、- 和 _",
+                s.dir
+            ),
+        ));
+    }
+    format!("{}/", s.dir)
+}
+
+fn check_unique_paths(
+    pages: &[(String, RawPage)],
+    section_paths: &[String],
+    sections: &[RawSection],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for pair in pages.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            diags.push(
+                Diagnostic::error(
+                    &pair[1].1.source,
+                    format!(
+                        "网址 /{} 与 {} 重复；请改 slug",
+                        pair[1].0,
+                        crate::diag::display_path(&pair[0].1.source)
+                    ),
+                )
+                .field("slug"),
+            );
+        }
+    }
+    for (path, page) in pages {
+        if let Some(i) = section_paths.iter().position(|s| s == path) {
+            diags.push(
+                Diagnostic::error(
+                    &page.source,
+                    format!(
+                        "网址 /{path} 与栏目 {} 重复；请改 slug",
+                        crate::diag::display_path(&sections[i].source)
+                    ),
+                )
+                .field("slug"),
+            );
+        }
+    }
+}
+
+/// Places each non-Markdown file beside the page bundle or section that owns its folder.
+fn place_assets(
+    root: &Path,
+    files: &[String],
+    pages: &[RawPage],
+    page_paths: &[String],
+    section_ids: &BTreeMap<String, SectionId>,
+    section_paths: &[String],
+) -> BTreeMap<String, Asset> {
+    let bundles: HashMap<&str, &str> = {
+        let dirs = bundle_dirs(pages);
+        pages
+            .iter()
+            .zip(page_paths)
+            .filter(|(p, _)| dirs.contains(p.dir.as_str()) && p.rel.ends_with("index.md"))
+            .map(|(p, path)| (p.dir.as_str(), path.as_str()))
+            .collect()
+    };
+    let mut out = BTreeMap::new();
+    for rel in files {
+        let mut dir = parent_dir(rel);
+        let owner = loop {
+            if let Some(path) = bundles.get(dir) {
+                break (dir, (*path).to_string());
+            }
+            if let Some(&id) = section_ids.get(dir) {
+                break (dir, section_paths[id].clone());
+            }
+            dir = parent_dir(dir);
+        };
+        let rest = if owner.0.is_empty() {
+            rel.as_str()
+        } else {
+            &rel[owner.0.len() + 1..]
+        };
+        let asset = Asset {
+            source: root.join(super::load::CONTENT_DIR).join(rel),
+            path: format!("{}{rest}", owner.1),
+        };
+        out.insert(rel.clone(), asset);
+    }
+    out
+}
+
+/// The relative URL from a page at `from` (a directory path like `scams/x/`) to the site path `to`.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let depth = from.split('/').filter(|s| !s.is_empty()).count();
+    let url = format!("{}{to}", "../".repeat(depth));
+    if url.is_empty() { "./".into() } else { url }
+}
+
+/// Joins a relative reference onto a content folder, folding `.` and `..`; `None` if it climbs out.
+fn join_rel(dir: &str, reference: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in reference.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn is_external(url: &str) -> bool {
+    url.starts_with('#')
+        || url.starts_with("//")
+        || url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
+}
+
+/// Resolves one link or image destination written in a page or section at `from_path` whose
+/// source folder is `dir`. `Ok(None)` leaves it as written.
+fn resolve_dest(
+    index: &Index,
+    dir: &str,
+    from_path: &str,
+    dest: &Dest<'_>,
+) -> Result<Option<String>, String> {
+    let url = dest.url;
+    if let Some(internal) = url.strip_prefix("@/") {
+        let (file, anchor) = split_anchor(internal);
+        let target = index
+            .by_rel
+            .get(file)
+            .ok_or_else(|| format!("内部链接 `{url}` 指向的文件 content/{file} 不存在"))?;
+        return Ok(Some(
+            relative_url(from_path, index.target_path(*target)) + anchor,
+        ));
+    }
+    if is_external(url) || url.is_empty() {
+        return Ok(None);
+    }
+    if let Some(site_path) = url.strip_prefix('/') {
+        return Ok(Some(relative_url(from_path, site_path)));
+    }
+    let (file, anchor) = split_anchor(url);
+    let Some(rel) = join_rel(dir, file) else {
+        return Err(format!("链接 `{url}` 超出了 content 文件夹"));
+    };
+    if let Some(target) = index.by_rel.get(&rel) {
+        return Ok(Some(
+            relative_url(from_path, index.target_path(*target)) + anchor,
+        ));
+    }
+    if let Some(out) = index.assets.get(&rel) {
+        return Ok(Some(relative_url(from_path, out) + anchor));
+    }
+    let looks_like_file = file
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'));
+    if dest.is_image || looks_like_file {
+        let what = if dest.is_image { "图片" } else { "文件" };
+        return Err(format!("找不到{what} `{url}`（应在 content/{rel}）"));
+    }
+    Ok(None)
+}
+
+fn split_anchor(s: &str) -> (&str, &str) {
+    match s.find(['#', '?']) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    }
+}
+
+/// Renders a Markdown body, resolving its links; problems are reported at their line.
+fn render_body(
+    index: &Index,
+    source: &Path,
+    dir: &str,
+    path: &str,
+    body: &str,
+    body_line: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    markdown::render(
+        body,
+        &mut |dest| match resolve_dest(index, dir, path, &dest) {
+            Ok(new) => new,
+            Err(msg) => {
+                let pos = crate::diag::Position::of_offset(body, dest.offset, body_line);
+                diags.push(Diagnostic::error(source, msg).at(Some(pos)));
+                None
+            }
+        },
+    )
+}
+
+fn finish_page(
+    id: PageId,
+    raw: RawPage,
+    index: &Index,
+    section_ids: &BTreeMap<String, SectionId>,
+    config: &Config,
+) -> (Page, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let path = index.page_paths[id].clone();
+    let content = render_body(
+        index,
+        &raw.source,
+        &raw.dir,
+        &path,
+        &raw.body,
+        raw.body_line,
+        &mut diags,
+    );
+    let line = |field: &str| raw.key_lines.get(field).copied();
+    let mut link_field = |field: &str, link: &str, want: Kind| -> Option<PageId> {
+        let err = |msg: String| {
+            let d = Diagnostic::error(&raw.source, msg).field(field);
+            match line(field) {
+                Some(l) => d.at_line(l),
+                None => d,
+            }
+        };
+        let Some(file) = link.strip_prefix("@/") else {
+            diags.push(err(format!(
+                "`{link}` 应写成内部链接，如 @/scams/shuadan.md"
+            )));
+            return None;
+        };
+        match index.by_rel.get(split_anchor(file).0) {
+            Some(Target::Page(pid)) if index.page_kinds[*pid] == Some(want) => Some(*pid),
+            Some(_) => {
+                diags.push(err(format!("链接 `{link}` 应指向{}页面", want.label())));
+                None
+            }
+            None => {
+                diags.push(err(format!(
+                    "内部链接 `{link}` 指向的文件 content/{file} 不存在"
+                )));
+                None
+            }
+        }
+    };
+    let kind = match raw.kind {
+        RawKind::Plain => KindData::Plain,
+        RawKind::Scam(fields) => {
+            let audiences = fields
+                .audiences
+                .iter()
+                .filter_map(|l| link_field("audiences", l, Kind::Audience))
+                .collect();
+            let cases = fields
+                .related_cases
+                .iter()
+                .filter_map(|l| link_field("related_cases", l, Kind::Case))
+                .collect();
+            KindData::Scam {
+                fields,
+                audiences,
+                cases,
+            }
+        }
+        RawKind::Case(fields) => {
+            let scam = link_field("scam", &fields.scam, Kind::Scam).unwrap_or(usize::MAX);
+            KindData::Case { fields, scam }
+        }
+        RawKind::Audience(fields) => {
+            let scams = fields
+                .scams
+                .iter()
+                .filter_map(|l| link_field("scams", l, Kind::Scam))
+                .collect();
+            KindData::Audience { fields, scams }
+        }
+        RawKind::Guide(fields) => {
+            let mut channels = Vec::new();
+            for ch in &fields.channels {
+                match config.channels.iter().position(|c| &c.id == ch) {
+                    Some(i) => channels.push(i),
+                    None => {
+                        let known: Vec<&str> =
+                            config.channels.iter().map(|c| c.id.as_str()).collect();
+                        let d = Diagnostic::error(
+                            &raw.source,
+                            format!(
+                                "config.toml 里没有 id 为 `{ch}` 的渠道；已有: {}",
+                                known.join(", ")
+                            ),
+                        )
+                        .field("channels");
+                        diags.push(match line("channels") {
+                            Some(l) => d.at_line(l),
+                            None => d,
+                        });
+                    }
+                }
+            }
+            KindData::Guide { fields, channels }
+        }
+    };
+    let title = raw.front.title.clone().unwrap_or_else(|| raw.slug.clone());
+    let page = Page {
+        source: raw.source,
+        path,
+        slug: raw.slug,
+        section: section_ids[&raw.section_dir],
+        title,
+        front: raw.front,
+        body: raw.body,
+        content,
+        kind,
+        key_lines: raw.key_lines,
+    };
+    (page, diags)
+}
+
+fn finish_section(
+    id: SectionId,
+    raw: RawSection,
+    index: &Index,
+    section_ids: &BTreeMap<String, SectionId>,
+    diags: &mut Vec<Diagnostic>,
+) -> Section {
+    let path = index.section_paths[id].clone();
+    let content = render_body(
+        index,
+        &raw.source,
+        &raw.dir,
+        &path,
+        &raw.body,
+        raw.body_line,
+        diags,
+    );
+    let parent = if raw.dir.is_empty() {
+        None
+    } else {
+        let mut d = parent_dir(&raw.dir);
+        loop {
+            if let Some(&p) = section_ids.get(d) {
+                break Some(p);
+            }
+            d = parent_dir(d);
+        }
+    };
+    let title = raw.front.title.clone().unwrap_or_else(|| raw.dir.clone());
+    Section {
+        source: raw.source,
+        path,
+        title,
+        front: raw.front,
+        content,
+        parent,
+        subsections: Vec::new(),
+        pages: Vec::new(),
+        slogans: raw.slogans,
+    }
+}
+
+/// Adds to each scam type the cases that name it, newest first, after any listed by hand.
+fn add_cases_to_scams(pages: &mut [Page]) {
+    let mut by_scam: BTreeMap<PageId, Vec<PageId>> = BTreeMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        if let KindData::Case { scam, .. } = p.kind {
+            by_scam.entry(scam).or_default().push(id);
+        }
+    }
+    let dates: Vec<_> = pages.iter().map(|p| p.front.date.clone()).collect();
+    for (scam, mut cases) in by_scam {
+        cases.sort_by(|a, b| dates[*b].cmp(&dates[*a]).then(a.cmp(b)));
+        if let Some(KindData::Scam { cases: list, .. }) = pages.get_mut(scam).map(|p| &mut p.kind) {
+            for c in cases {
+                if !list.contains(&c) {
+                    list.push(c);
+                }
+            }
+        }
+    }
+}
+
+/// Fills each section's page list in its `sort_by` order, and its subsections.
+fn attach_pages(sections: &mut [Section], pages: &[Page]) {
+    for (id, p) in pages.iter().enumerate() {
+        sections[p.section].pages.push(id);
+    }
+    for id in 0..sections.len() {
+        if let Some(parent) = sections[id].parent {
+            sections[parent].subsections.push(id);
+        }
+    }
+    for s in sections.iter_mut() {
+        let by = s.front.sort_by;
+        s.pages.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            let primary = match by {
+                SortBy::Date => match (&pa.front.date, &pb.front.date) {
+                    (Some(x), Some(y)) => y.cmp(x),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                },
+                SortBy::Weight => match (pa.front.weight, pb.front.weight) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                },
+                SortBy::Title => pa.title.cmp(&pb.title),
+                SortBy::None => std::cmp::Ordering::Equal,
+            };
+            primary.then_with(|| pa.path.cmp(&pb.path))
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_climb_to_the_root() {
+        assert_eq!(relative_url("scams/x/", "guides/a/"), "../../guides/a/");
+        assert_eq!(relative_url("", "scams/"), "scams/");
+        assert_eq!(relative_url("", ""), "./");
+        assert_eq!(
+            relative_url("scams/", "scams/photo.png"),
+            "../scams/photo.png"
+        );
+    }
+
+    #[test]
+    fn joins_relative_references() {
+        assert_eq!(
+            join_rel("cases/a", "img/p.png").as_deref(),
+            Some("cases/a/img/p.png")
+        );
+        assert_eq!(
+            join_rel("cases/a", "../b.md").as_deref(),
+            Some("cases/b.md")
+        );
+        assert_eq!(join_rel("", "../x"), None);
+    }
+
+    #[test]
+    fn external_urls_are_left_alone() {
+        for u in [
+            "https://x.cn",
+            "tel:110",
+            "mailto:a@b",
+            "#top",
+            "//cdn.x/y.js",
+        ] {
+            assert!(is_external(u), "{u}");
+        }
+        assert!(!is_external("photo.png"));
+        assert!(!is_external("../a.md"));
+    }
+}

@@ -1,0 +1,137 @@
+//! The campaign's content model: sections and pages read from `content/`, validated, linked and
+//! then frozen. Every renderer (site, and later print, screens, search) reads this model; none
+//! changes it.
+
+pub mod front;
+pub mod kinds;
+mod link;
+mod load;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::date::Date;
+pub use front::{PageFront, SectionFront, SortBy};
+pub use kinds::{AudienceFields, CaseFields, GuideFields, Kind, ScamFields, Slogan};
+pub use link::relative_url;
+pub use load::{load, valid_slug};
+
+/// The folder part of a `/`-separated path, with its trailing slash (`""` at the top).
+pub fn parent_path(path: &str) -> String {
+    path.rfind('/')
+        .map_or(String::new(), |i| path[..=i].to_string())
+}
+
+pub type PageId = usize;
+pub type SectionId = usize;
+
+/// Everything a campaign says, ready to render.
+pub struct Model {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Sorted by path; index 0 is the home section.
+    pub sections: Vec<Section>,
+    /// Sorted by path.
+    pub pages: Vec<Page>,
+    /// Non-Markdown files under `content/`, copied beside the pages that own them.
+    pub assets: Vec<Asset>,
+}
+
+pub struct Section {
+    /// Path of `_index.md` relative to the campaign root (for diagnostics).
+    pub source: PathBuf,
+    /// URL path without a leading slash, ending in `/` (`""` for home).
+    pub path: String,
+    pub title: String,
+    pub front: SectionFront,
+    pub content: String,
+    pub parent: Option<SectionId>,
+    pub subsections: Vec<SectionId>,
+    /// In the section's `sort_by` order.
+    pub pages: Vec<PageId>,
+    /// The collection of a `kind = "slogans"` section.
+    pub slogans: Vec<Slogan>,
+}
+
+pub struct Page {
+    pub source: PathBuf,
+    pub path: String,
+    pub slug: String,
+    pub section: SectionId,
+    pub title: String,
+    pub front: PageFront,
+    /// The Markdown body as written.
+    pub body: String,
+    /// The body rendered to HTML, with `@/` links resolved relative to this page.
+    pub content: String,
+    pub kind: KindData,
+    /// Line of each top-level front-matter key, for later diagnostics.
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+/// A page's kind-specific data, with links resolved.
+pub enum KindData {
+    Plain,
+    Scam {
+        fields: ScamFields,
+        audiences: Vec<PageId>,
+        cases: Vec<PageId>,
+    },
+    Case {
+        fields: CaseFields,
+        scam: PageId,
+    },
+    Audience {
+        fields: AudienceFields,
+        scams: Vec<PageId>,
+    },
+    Guide {
+        fields: GuideFields,
+        channels: Vec<usize>,
+    },
+}
+
+impl KindData {
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            KindData::Plain => None,
+            KindData::Scam { .. } => Some(Kind::Scam),
+            KindData::Case { .. } => Some(Kind::Case),
+            KindData::Audience { .. } => Some(Kind::Audience),
+            KindData::Guide { .. } => Some(Kind::Guide),
+        }
+    }
+}
+
+pub struct Asset {
+    pub source: PathBuf,
+    /// Output path relative to the site root.
+    pub path: String,
+}
+
+impl Model {
+    pub fn home(&self) -> &Section {
+        &self.sections[0]
+    }
+
+    /// Pages of one kind, in their section's order.
+    pub fn pages_of(&self, kind: Kind) -> Vec<PageId> {
+        let mut ids = Vec::new();
+        for s in &self.sections {
+            if s.front.kind == Some(kind) {
+                ids.extend(&s.pages);
+            }
+        }
+        ids
+    }
+
+    /// The slogans of every `kind = "slogans"` section.
+    pub fn slogans(&self) -> impl Iterator<Item = &Slogan> {
+        self.sections.iter().flat_map(|s| &s.slogans)
+    }
+
+    pub fn page_date(&self, id: PageId) -> Option<&Date> {
+        self.pages[id].front.date.as_ref()
+    }
+}

@@ -1,0 +1,150 @@
+//! Calendar dates from TOML (`date = 2025-06-12`) or strings (`"2025-06-12"`), kept sortable and
+//! printable without a clock: builds must not depend on when they run.
+
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A date, optionally with a time of day, as written by the author.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    /// `HH:MM:SS` with an optional offset, when the author gave a time.
+    time: Option<String>,
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let text = text.trim();
+        let (ymd, time) = match text.find(['T', 't', ' ']) {
+            Some(i) => (&text[..i], Some(text[i + 1..].to_string())),
+            None => (text, None),
+        };
+        let bad = || format!("日期 `{text}` 格式不对，应写成 2025-06-12");
+        let mut parts = ymd.split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let (year, month, day): (u16, u8, u8) = (
+            y.parse().map_err(|_| bad())?,
+            m.parse().map_err(|_| bad())?,
+            d.parse().map_err(|_| bad())?,
+        );
+        if y.len() != 4
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
+            return Err(bad());
+        }
+        Ok(Date {
+            year,
+            month,
+            day,
+            time,
+        })
+    }
+
+    /// RFC 3339, as Atom feeds want it; a date without time is taken as midnight China time.
+    pub fn rfc3339(&self) -> String {
+        match &self.time {
+            Some(t) if t.ends_with('Z') || t.contains('+') || t.matches('-').count() > 0 => {
+                format!("{self}T{t}")
+            }
+            Some(t) => format!("{self}T{t}+08:00"),
+            None => format!("{self}T00:00:00+08:00"),
+        }
+    }
+
+    /// `2025年6月12日`, as readers in China write it.
+    pub fn chinese(&self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        struct DateVisitor;
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date such as 2025-06-12")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
+                Date::parse(s).map_err(E::custom)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Date, A::Error> {
+                let dt =
+                    toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Date::parse(&dt.to_string()).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(DateVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_dates_and_times() {
+        let d = Date::parse("2025-06-12").unwrap();
+        assert_eq!(d.to_string(), "2025-06-12");
+        assert_eq!(d.rfc3339(), "2025-06-12T00:00:00+08:00");
+        assert_eq!(d.chinese(), "2025年6月12日");
+        assert_eq!(
+            Date::parse("2025-06-12T08:30:00Z").unwrap().rfc3339(),
+            "2025-06-12T08:30:00Z"
+        );
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        assert!(Date::parse("2025-02-29").is_err());
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2025-13-01").is_err());
+        assert!(Date::parse("12.06.2025").is_err());
+    }
+
+    #[test]
+    fn reads_toml_dates_and_strings() {
+        #[derive(Deserialize)]
+        struct T {
+            a: Date,
+            b: Date,
+        }
+        let t: T = toml::from_str("a = 2025-06-12\nb = \"2024-01-02\"").unwrap();
+        assert_eq!(
+            (t.a.to_string(), t.b.to_string()),
+            ("2025-06-12".into(), "2024-01-02".into())
+        );
+        assert!(t.b < t.a);
+    }
+}

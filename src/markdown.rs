@@ -1,0 +1,185 @@
+//! Markdown to HTML with pulldown-cmark: CommonMark plus tables, footnotes and strikethrough,
+//! stable heading ids, and a hook that rewrites or checks every link and image destination.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+/// A link or image destination found in the Markdown, with its byte offset in the source.
+pub struct Dest<'a> {
+    pub url: &'a str,
+    pub offset: usize,
+    pub is_image: bool,
+}
+
+/// Renders `md` to HTML. `rewrite` sees every link and image destination and may return a
+/// replacement (e.g. a resolved `@/` link); it records its own diagnostics.
+pub fn render(md: &str, rewrite: &mut dyn FnMut(Dest<'_>) -> Option<String>) -> String {
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let new = rewrite(Dest {
+                    url: &dest_url,
+                    offset: range.start,
+                    is_image: false,
+                });
+                let dest_url = new.map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let new = rewrite(Dest {
+                    url: &dest_url,
+                    offset: range.start,
+                    is_image: true,
+                });
+                let dest_url = new.map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    add_heading_ids(&mut events);
+    let mut out = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Gives every heading without an explicit `{#id}` an id made from its text, unique in the page.
+fn add_heading_ids(events: &mut [Event<'_>]) {
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let text = heading_text(&events[i + 1..]);
+            let base = anchor(&text);
+            let n = used.entry(base.clone()).or_insert(0);
+            let id = if *n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            *n += 1;
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(id));
+            }
+        }
+        i += 1;
+    }
+}
+
+fn heading_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for e in events {
+        match e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// A heading anchor: letters (汉字 included) and digits kept, runs of anything else become `-`.
+pub fn anchor(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+/// Plain text of a Markdown fragment, for descriptions and feeds.
+pub fn plain_text(md: &str) -> String {
+    let mut out = String::new();
+    for e in Parser::new_ext(md, options()) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_internal_links_and_reports_offsets() {
+        let md = "见[指南](@/guides/a.md)。\n\n![图](photo.png)";
+        let mut seen = Vec::new();
+        let html = render(md, &mut |d| {
+            seen.push((d.url.to_string(), d.offset, d.is_image));
+            d.url.strip_prefix("@/").map(|_| "../guides/a/".to_string())
+        });
+        assert!(
+            html.contains(r#"<a href="../guides/a/">指南</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<img src="photo.png" alt="图" />"#),
+            "{html}"
+        );
+        assert_eq!(seen[0], ("@/guides/a.md".into(), "见".len(), false));
+        assert!(seen[1].2);
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let html = render(
+            "## 常见话术\n\n## 常见话术\n\n## What to do?\n",
+            &mut |_| None,
+        );
+        assert!(html.contains(r#"<h2 id="常见话术">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="常见话术-1">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="what-to-do">"#), "{html}");
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(
+            plain_text("## 标题\n\n**加粗**文字 [链接](x)"),
+            "标题 加粗文字 链接"
+        );
+    }
+}

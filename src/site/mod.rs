@@ -1,0 +1,238 @@
+//! The site renderer: reads the model and returns every file of the website (HTML pages in
+//! parallel, stylesheets, static files, co-located assets, sitemap, robots.txt, feed, 404).
+//! It writes nothing; `output` does.
+
+mod assets;
+mod feeds;
+pub mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, Value, context};
+use rayon::prelude::*;
+
+use crate::content::{Kind, Model, PageId, SectionId, relative_url};
+use crate::diag::Diagnostic;
+use crate::output::OutFile;
+use theme::{Theme, template_error};
+
+/// One HTML file to render.
+enum Job {
+    Home,
+    Section(SectionId),
+    Page(PageId),
+    NotFound,
+}
+
+/// Renders the whole site. Every problem found is returned, not only the first.
+pub fn render(model: &Model) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    let root = &model.root;
+    let theme = Theme::find(root, &model.config.theme).map_err(|d| vec![d])?;
+    let env = theme.environment(root)?;
+    let site = val(views::site(model));
+
+    let mut jobs = vec![Job::Home, Job::NotFound];
+    jobs.extend(
+        (1..model.sections.len())
+            .filter(|&i| model.sections[i].front.render)
+            .map(Job::Section),
+    );
+    jobs.extend((0..model.pages.len()).map(Job::Page));
+    let rendered: Vec<Result<OutFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(model, &env, &theme, &site, job))
+        .collect();
+
+    let mut errors = Vec::new();
+    let mut generated = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(f) => generated.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    generated.extend(aliases(model));
+    generated.push(OutFile::bytes("sitemap.xml", feeds::sitemap(model)));
+    generated.push(OutFile::bytes("robots.txt", feeds::robots(model)));
+    generated.push(OutFile::bytes("atom.xml", feeds::atom(model)));
+    match assets::compile_sass(root, &theme.sass_dirs(root)) {
+        Ok(css) => generated.extend(css),
+        Err(ds) => errors.extend(ds),
+    }
+    generated.extend(
+        model
+            .assets
+            .iter()
+            .map(|a| OutFile::copy(a.path.clone(), a.source.clone())),
+    );
+
+    let mut files = assets::static_files(&theme.static_dirs(root));
+    for f in generated {
+        if let Some(old) = files.insert(f.path.clone(), f) {
+            errors.push(Diagnostic::error(
+                "static",
+                format!("静态文件 {} 与生成的文件同名；请改名", old.path),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(files.into_values().collect())
+    } else {
+        Err(errors)
+    }
+}
+
+fn render_job(
+    model: &Model,
+    env: &Environment<'_>,
+    theme: &Theme,
+    site: &Value,
+    job: &Job,
+) -> Result<OutFile, Diagnostic> {
+    let (out_path, template, ctx) = match job {
+        Job::Home => {
+            let home = model.home();
+            let mut cases: Vec<_> = model.pages_of(Kind::Case);
+            cases.sort_by(|&a, &b| model.page_date(b).cmp(&model.page_date(a)).then(a.cmp(&b)));
+            let latest: Vec<_> = cases
+                .into_iter()
+                .take(4)
+                .map(|id| views::card(model, id))
+                .collect();
+            let name = home
+                .front
+                .template
+                .clone()
+                .unwrap_or_else(|| "index.html".into());
+            let ctx = context! {
+                site => site.clone(),
+                section => val(views::section(model, home)),
+                latest_cases => val(latest),
+                root => relative_url("", ""),
+                current_path => "",
+            };
+            ("index.html".to_string(), name, ctx)
+        }
+        Job::NotFound => {
+            let ctx = context! { site => site.clone(), root => base_path(model), current_path => "404.html" };
+            ("404.html".to_string(), "404.html".to_string(), ctx)
+        }
+        Job::Section(id) => {
+            let s = &model.sections[*id];
+            let name = s.front.template.clone().unwrap_or_else(|| {
+                let by_kind = s
+                    .front
+                    .kind
+                    .map(|k| format!("section-{}.html", kind_name(k)));
+                by_kind
+                    .filter(|n| env.get_template(n).is_ok())
+                    .unwrap_or_else(|| "section.html".into())
+            });
+            let ctx = context! {
+                site => site.clone(),
+                section => val(views::section(model, s)),
+                root => relative_url(&s.path, ""),
+                current_path => s.path.clone(),
+            };
+            (format!("{}index.html", s.path), name, ctx)
+        }
+        Job::Page(id) => {
+            let p = &model.pages[*id];
+            let section = &model.sections[p.section];
+            let name = p
+                .front
+                .template
+                .clone()
+                .or_else(|| section.front.page_template.clone())
+                .unwrap_or_else(|| {
+                    let by_kind = p.kind.kind().map(|k| format!("{}.html", kind_name(k)));
+                    by_kind
+                        .filter(|n| env.get_template(n).is_ok())
+                        .unwrap_or_else(|| "page.html".into())
+                });
+            let ctx = context! {
+                site => site.clone(),
+                page => val(views::page(model, *id)),
+                root => relative_url(&p.path, ""),
+                current_path => p.path.clone(),
+            };
+            (format!("{}index.html", p.path), name, ctx)
+        }
+    };
+    let source = match job {
+        Job::Page(id) => model.pages[*id].source.clone(),
+        Job::Section(id) => model.sections[*id].source.clone(),
+        _ => model.home().source.clone(),
+    };
+    let tmpl = env.get_template(&template).map_err(|e| {
+        Diagnostic::error(source, format!("找不到模板 `{template}`（{}）", e.kind()))
+            .field("template")
+    })?;
+    let html = tmpl.render(ctx).map_err(|e| {
+        let name = e.name().unwrap_or(&template).to_string();
+        template_error(&theme.template_path(&model.root, &name), &e)
+    })?;
+    Ok(OutFile::bytes(out_path, html))
+}
+
+/// Any serializable view as a template value.
+fn val<T: serde::Serialize>(t: T) -> Value {
+    Value::from(minijinja::value::Serde(t))
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Scam => "scam",
+        Kind::Case => "case",
+        Kind::Audience => "audience",
+        Kind::Guide => "guide",
+        Kind::Slogans => "slogans",
+    }
+}
+
+/// The path part of `base_url` (`/` or `/fanzha/`), for pages served at unknown depths (404).
+fn base_path(model: &Model) -> String {
+    let Some(base) = &model.config.base_url else {
+        return "/".into();
+    };
+    let after_scheme = base
+        .split_once("://")
+        .map_or(base.as_str(), |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or("/".into(), |i| after_scheme[i..].to_string())
+}
+
+/// Redirect pages for the `aliases` of pages and sections.
+fn aliases(model: &Model) -> Vec<OutFile> {
+    let mut targets: BTreeMap<String, String> = BTreeMap::new();
+    let pairs = model
+        .pages
+        .iter()
+        .map(|p| (&p.front.aliases, &p.path))
+        .chain(model.sections.iter().map(|s| (&s.front.aliases, &s.path)));
+    for (list, path) in pairs {
+        for alias in list {
+            targets.insert(alias.trim_start_matches('/').to_string(), path.clone());
+        }
+    }
+    targets
+        .into_iter()
+        .map(|(alias, target)| {
+            let (dir, file) = if alias.is_empty() || alias.ends_with('/') || !alias.contains('.') {
+                let dir = if alias.is_empty() || alias.ends_with('/') { alias.clone() } else { format!("{alias}/") };
+                (dir.clone(), format!("{dir}index.html"))
+            } else {
+                (crate::content::parent_path(&alias), alias.clone())
+            };
+            let url = relative_url(&dir, &target);
+            let html = format!(
+                "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>页面已移动</title>\
+                 <meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head>\
+                 <body><p>页面已移动到 <a href=\"{url}\">新地址</a>。</p></body></html>\n"
+            );
+            OutFile::bytes(file, html)
+        })
+        .collect()
+}

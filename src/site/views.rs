@@ -1,0 +1,343 @@
+//! What templates see: plain serializable views of the model, computed in Rust so templates stay
+//! simple (links resolved, money formatted, summaries chosen).
+
+use serde::Serialize;
+
+use crate::config::{Campaign, Channel, Config, Issuer};
+use crate::content::{
+    AudienceFields, CaseFields, GuideFields, Kind, KindData, Model, Page, PageId, ScamFields,
+    Section, Slogan,
+};
+
+/// A link to a page or section: its title and its site path (no leading slash).
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub path: String,
+}
+
+/// A page as listed in a section or on the home page.
+#[derive(Serialize, Clone)]
+pub struct Card {
+    pub title: String,
+    pub path: String,
+    pub summary: String,
+    pub date: Option<String>,
+    pub date_zh: Option<String>,
+    pub kind: Option<Kind>,
+    /// Scam types: the short slogan. Cases: region and loss.
+    pub slogan: Option<String>,
+    pub region: Option<String>,
+    pub loss: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub base_url: Option<&'a str>,
+    pub issuer: &'a Issuer,
+    pub campaign: CampaignView<'a>,
+    pub channels: &'a [Channel],
+    pub extra: &'a toml::Table,
+    /// Top-level sections, in weight order, for the main navigation.
+    pub nav: Vec<Link>,
+    pub scams: Vec<Card>,
+    pub audiences: Vec<Card>,
+    pub guides: Vec<Card>,
+}
+
+#[derive(Serialize)]
+pub struct CampaignView<'a> {
+    #[serde(flatten)]
+    pub campaign: &'a Campaign,
+    pub start_zh: Option<String>,
+    pub end_zh: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: String,
+    pub path: &'a str,
+    pub permalink: String,
+    pub date: Option<String>,
+    pub date_zh: Option<String>,
+    pub updated: Option<String>,
+    pub weight: Option<i64>,
+    pub content: &'a str,
+    pub kind: Option<Kind>,
+    pub extra: &'a toml::Table,
+    pub section: Link,
+    pub scam: Option<ScamView<'a>>,
+    pub case: Option<CaseView<'a>>,
+    pub audience: Option<AudienceView<'a>>,
+    pub guide: Option<GuideView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ScamView<'a> {
+    #[serde(flatten)]
+    pub fields: &'a ScamFields,
+    pub audience_pages: Vec<Link>,
+    pub cases: Vec<Card>,
+}
+
+#[derive(Serialize)]
+pub struct CaseView<'a> {
+    #[serde(flatten)]
+    pub fields: &'a CaseFields,
+    pub scam_page: Link,
+    pub loss_text: String,
+}
+
+#[derive(Serialize)]
+pub struct AudienceView<'a> {
+    #[serde(flatten)]
+    pub fields: &'a AudienceFields,
+    pub scam_pages: Vec<Card>,
+}
+
+#[derive(Serialize)]
+pub struct GuideView<'a> {
+    #[serde(flatten)]
+    pub fields: &'a GuideFields,
+    pub channel_list: Vec<&'a Channel>,
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: String,
+    pub path: &'a str,
+    pub permalink: String,
+    pub content: &'a str,
+    pub kind: Option<Kind>,
+    pub extra: &'a toml::Table,
+    pub pages: Vec<Card>,
+    pub subsections: Vec<Link>,
+    pub slogans: &'a [Slogan],
+}
+
+pub fn permalink(config: &Config, path: &str) -> String {
+    match &config.base_url {
+        Some(base) => format!("{base}{path}"),
+        None => format!("/{path}"),
+    }
+}
+
+pub fn site<'a>(model: &'a Model) -> SiteView<'a> {
+    let c = &model.config;
+    let home = model.home();
+    let mut top: Vec<&Section> = home
+        .subsections
+        .iter()
+        .map(|&i| &model.sections[i])
+        .filter(|s| s.front.render)
+        .collect();
+    top.sort_by_key(|s| (s.front.weight.unwrap_or(i64::MAX), s.path.clone()));
+    let cards = |kind| {
+        model
+            .pages_of(kind)
+            .into_iter()
+            .map(|id| card(model, id))
+            .collect()
+    };
+    SiteView {
+        title: &c.title,
+        description: &c.description,
+        language: &c.language,
+        base_url: c.base_url.as_deref(),
+        issuer: &c.issuer,
+        campaign: CampaignView {
+            campaign: &c.campaign,
+            start_zh: c.campaign.start.as_ref().map(|d| d.chinese()),
+            end_zh: c.campaign.end.as_ref().map(|d| d.chinese()),
+        },
+        channels: &c.channels,
+        extra: &c.extra,
+        nav: top
+            .iter()
+            .map(|s| Link {
+                title: s.title.clone(),
+                path: s.path.clone(),
+            })
+            .collect(),
+        scams: cards(Kind::Scam),
+        audiences: cards(Kind::Audience),
+        guides: cards(Kind::Guide),
+    }
+}
+
+fn link(page: &Page) -> Link {
+    Link {
+        title: page.title.clone(),
+        path: page.path.clone(),
+    }
+}
+
+/// The one-line summary shown in lists: the description, else the kind's own summary line.
+fn summary(page: &Page) -> String {
+    if let Some(d) = &page.front.description {
+        return d.clone();
+    }
+    match &page.kind {
+        KindData::Scam { fields, .. } => fields.summary.clone(),
+        KindData::Case { fields, .. } => fields.lesson.clone(),
+        KindData::Audience { fields, .. } => fields.who.clone(),
+        KindData::Guide { fields, .. } => fields.summary.clone(),
+        KindData::Plain => truncate_chars(&crate::markdown::plain_text(&page.body), 80),
+    }
+}
+
+fn truncate_chars(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+pub fn card(model: &Model, id: PageId) -> Card {
+    let page = &model.pages[id];
+    let (slogan, region, loss) = match &page.kind {
+        KindData::Scam { fields, .. } => (Some(fields.slogan.clone()), None, None),
+        KindData::Case { fields, .. } => (
+            None,
+            Some(fields.region.clone()),
+            Some(loss_text(fields.loss)),
+        ),
+        _ => (None, None, None),
+    };
+    Card {
+        title: page.title.clone(),
+        path: page.path.clone(),
+        summary: summary(page),
+        date: page.front.date.as_ref().map(ToString::to_string),
+        date_zh: page.front.date.as_ref().map(|d| d.chinese()),
+        kind: page.kind.kind(),
+        slogan,
+        region,
+        loss,
+    }
+}
+
+/// Money as Chinese readers say it: `3360元`, `2.68万元`, `38.5万元`; nothing lost is said so.
+pub fn loss_text(yuan: u64) -> String {
+    if yuan == 0 {
+        return "及时止损，未造成损失".into();
+    }
+    if yuan < 10_000 {
+        return format!("{yuan}元");
+    }
+    let wan = format!("{:.2}", yuan as f64 / 10_000.0);
+    let wan = wan.trim_end_matches('0').trim_end_matches('.');
+    format!("{wan}万元")
+}
+
+pub fn page<'a>(model: &'a Model, id: PageId) -> PageView<'a> {
+    let p = &model.pages[id];
+    let section = &model.sections[p.section];
+    let links = |ids: &[PageId]| {
+        ids.iter()
+            .map(|&i| link(&model.pages[i]))
+            .collect::<Vec<_>>()
+    };
+    let cards = |ids: &[PageId]| ids.iter().map(|&i| card(model, i)).collect::<Vec<_>>();
+    let mut view = PageView {
+        title: &p.title,
+        description: summary(p),
+        path: &p.path,
+        permalink: permalink(&model.config, &p.path),
+        date: p.front.date.as_ref().map(ToString::to_string),
+        date_zh: p.front.date.as_ref().map(|d| d.chinese()),
+        updated: p.front.updated.as_ref().map(ToString::to_string),
+        weight: p.front.weight,
+        content: &p.content,
+        kind: p.kind.kind(),
+        extra: &p.front.extra,
+        section: Link {
+            title: section.title.clone(),
+            path: section.path.clone(),
+        },
+        scam: None,
+        case: None,
+        audience: None,
+        guide: None,
+    };
+    match &p.kind {
+        KindData::Plain => {}
+        KindData::Scam {
+            fields,
+            audiences,
+            cases,
+        } => {
+            view.scam = Some(ScamView {
+                fields,
+                audience_pages: links(audiences),
+                cases: cards(cases),
+            })
+        }
+        KindData::Case { fields, scam } => {
+            view.case = Some(CaseView {
+                fields,
+                scam_page: link(&model.pages[*scam]),
+                loss_text: loss_text(fields.loss),
+            })
+        }
+        KindData::Audience { fields, scams } => {
+            view.audience = Some(AudienceView {
+                fields,
+                scam_pages: cards(scams),
+            })
+        }
+        KindData::Guide { fields, channels } => {
+            let channel_list = channels
+                .iter()
+                .map(|&i| &model.config.channels[i])
+                .collect();
+            view.guide = Some(GuideView {
+                fields,
+                channel_list,
+            })
+        }
+    }
+    view
+}
+
+pub fn section<'a>(model: &'a Model, s: &'a Section) -> SectionView<'a> {
+    SectionView {
+        title: &s.title,
+        description: s.front.description.clone().unwrap_or_default(),
+        path: &s.path,
+        permalink: permalink(&model.config, &s.path),
+        content: &s.content,
+        kind: s.front.kind,
+        extra: &s.front.extra,
+        pages: s.pages.iter().map(|&id| card(model, id)).collect(),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|&i| Link {
+                title: model.sections[i].title.clone(),
+                path: model.sections[i].path.clone(),
+            })
+            .collect(),
+        slogans: &s.slogans,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loss_text;
+
+    #[test]
+    fn money_reads_naturally() {
+        assert_eq!(loss_text(0), "及时止损，未造成损失");
+        assert_eq!(loss_text(3360), "3360元");
+        assert_eq!(loss_text(26800), "2.68万元");
+        assert_eq!(loss_text(385000), "38.5万元");
+        assert_eq!(loss_text(480000), "48万元");
+    }
+}
