@@ -217,7 +217,7 @@ when = "被骗后立即拨打"
         let text = MINIMAL.replace("slogan = ", "slgan = ");
         let e = Config::parse(Path::new("config.toml"), &text).unwrap_err();
         assert_eq!(e[0].field.as_deref(), Some("slgan"));
-        assert_eq!(e[0].line, Some(10));
+        assert_eq!(e[0].line, Some(8));
         assert!(e[0].message.contains("`slogan`"), "{}", e[0]);
     }
 

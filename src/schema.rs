@@ -27,10 +27,16 @@ impl<'a> Located<'a> {
     pub fn parse(&self) -> Result<Spanned<DeTable<'a>>, Vec<Diagnostic>> {
         let (table, errors) = DeTable::parse_recoverable(self.text);
         if errors.is_empty() {
-            Ok(table)
-        } else {
-            Err(errors.iter().map(|e| self.syntax_error(e)).collect())
+            return Ok(table);
         }
+        // After the first error on a line the parser's recovery reports knock-on errors there.
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        for d in errors.iter().map(|e| self.syntax_error(e)) {
+            if !diags.iter().any(|seen| seen.line == d.line) {
+                diags.push(d);
+            }
+        }
+        Err(diags)
     }
 
     fn syntax_error(&self, e: &toml::de::Error) -> Diagnostic {

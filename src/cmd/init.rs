@@ -1,5 +1,5 @@
 //! `fanzha init DIR`: write a small campaign that builds at once — the default theme, the
-//! default campaign's config, and a handful of example pages. No prompts: it runs in scripts.
+//! default campaign's config, static files and colours, and a handful of example pages. No prompts: it runs in scripts.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,6 +10,8 @@ use crate::diag::display_path;
 
 static THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 static SCAFFOLD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold");
+static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/static");
+static SASS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/sass");
 const CONFIG: &str = include_str!("../../config.toml");
 
 #[derive(clap::Args)]
@@ -29,6 +31,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     write_tree(&SCAFFOLD, dir)?;
     write_tree(&THEME, &dir.join("themes/default"))?;
+    write_tree(&STATIC, &dir.join("static"))?;
+    write_tree(&SASS, &dir.join("sass"))?;
     std::fs::write(dir.join("config.toml"), CONFIG)?;
     eprintln!(
         "已创建 {}。下一步：修改 config.toml 和 content/ 里的内容，然后运行",

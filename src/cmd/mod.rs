@@ -64,7 +64,13 @@ pub fn render_campaign(root: &Path, base_url: Option<&str>) -> Result<Rendered, 
             diagnostics: vec![Diagnostic::error("--base-url", m)],
         })?);
     }
-    let (model, warnings) = content::load(root, config).map_err(|ds| Report { diagnostics: ds })?;
+    let (model, warnings) = content::load(root, &config).map_err(|mut ds| {
+        // Content errors stop rendering, but the theme's template syntax can still be checked.
+        if let Err(more) = crate::site::check_templates(root, &config) {
+            ds.extend(more);
+        }
+        Report { diagnostics: ds }
+    })?;
     report.extend(warnings);
     match crate::site::render(&model) {
         Ok(files) => Ok(Rendered {

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use crate::date::Date;
 
 /// A Markdown file cut into its TOML front matter and its body.
+#[derive(Debug)]
 pub struct Split<'a> {
     pub front: &'a str,
     pub body: &'a str,

@@ -2,7 +2,7 @@
 //! `@/` and relative links (front matter and Markdown), places co-located assets, renders bodies
 //! and derives the relations authors do not write twice (a scam type's cases).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -29,9 +29,20 @@ struct Index {
     page_paths: Vec<String>,
     page_kinds: Vec<Option<Kind>>,
     section_paths: Vec<String>,
+    /// Pages that exist but were not loaded (drafts, or files with errors already reported).
+    unloaded: BTreeSet<String>,
 }
 
 impl Index {
+    /// Why a link to `file` cannot resolve; empty when the file's own errors were already reported.
+    fn missing(&self, url: &str, file: &str) -> String {
+        if self.unloaded.contains(file) {
+            String::new()
+        } else {
+            format!("内部链接 `{url}` 指向的文件 content/{file} 不存在")
+        }
+    }
+
     fn target_path(&self, t: Target) -> &str {
         match t {
             Target::Page(id) => &self.page_paths[id],
@@ -46,6 +57,7 @@ pub(super) fn link(
     raw_sections: Vec<RawSection>,
     mut raw_pages: Vec<RawPage>,
     asset_files: Vec<String>,
+    unloaded: &BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Model> {
     let section_ids: BTreeMap<String, SectionId> = raw_sections
@@ -103,6 +115,7 @@ pub(super) fn link(
         page_kinds: raw_pages.iter().map(|p| raw_kind(&p.kind)).collect(),
         page_paths,
         section_paths,
+        unloaded: unloaded.clone(),
     };
 
     let rendered: Vec<(Page, Vec<Diagnostic>)> = raw_pages
@@ -295,13 +308,12 @@ fn resolve_dest(
     let url = dest.url;
     if let Some(internal) = url.strip_prefix("@/") {
         let (file, anchor) = split_anchor(internal);
-        let target = index
-            .by_rel
-            .get(file)
-            .ok_or_else(|| format!("内部链接 `{url}` 指向的文件 content/{file} 不存在"))?;
-        return Ok(Some(
-            relative_url(from_path, index.target_path(*target)) + anchor,
-        ));
+        return match index.by_rel.get(file) {
+            Some(target) => Ok(Some(
+                relative_url(from_path, index.target_path(*target)) + anchor,
+            )),
+            None => Err(index.missing(url, file)),
+        };
     }
     if is_external(url) || url.is_empty() {
         return Ok(None);
@@ -353,6 +365,7 @@ fn render_body(
         body,
         &mut |dest| match resolve_dest(index, dir, path, &dest) {
             Ok(new) => new,
+            Err(msg) if msg.is_empty() => None,
             Err(msg) => {
                 let pos = crate::diag::Position::of_offset(body, dest.offset, body_line);
                 diags.push(Diagnostic::error(source, msg).at(Some(pos)));
@@ -402,9 +415,10 @@ fn finish_page(
                 None
             }
             None => {
-                diags.push(err(format!(
-                    "内部链接 `{link}` 指向的文件 content/{file} 不存在"
-                )));
+                let msg = index.missing(link, split_anchor(file).0);
+                if !msg.is_empty() {
+                    diags.push(err(msg));
+                }
                 None
             }
         }

@@ -58,7 +58,7 @@ pub(super) enum RawKind {
 
 /// Loads and links the whole content tree. On success returns the model and its warnings; on
 /// failure every diagnostic found (errors and warnings).
-pub fn load(root: &Path, config: Config) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn load(root: &Path, config: &Config) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
     let found = discover(root)?;
     let mut diags = Vec::new();
 
@@ -69,7 +69,7 @@ pub fn load(root: &Path, config: Config) -> Result<(Model, Vec<Diagnostic>), Vec
         sections.extend(section);
     }
     if !sections.iter().any(|s| s.dir.is_empty()) {
-        sections.push(default_home(&config));
+        sections.push(default_home(config));
     }
     sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     let kinds: BTreeMap<&str, Option<Kind>> = sections
@@ -88,7 +88,24 @@ pub fn load(root: &Path, config: Config) -> Result<(Model, Vec<Diagnostic>), Vec
         pages.extend(page.filter(|p| !p.front.draft));
     }
 
-    let linked = link::link(root, config, sections, pages, found.assets, &mut diags);
+    let unloaded: BTreeSet<String> = {
+        let loaded: BTreeSet<&str> = pages.iter().map(|p| p.rel.as_str()).collect();
+        found
+            .pages
+            .iter()
+            .filter(|rel| !loaded.contains(rel.as_str()))
+            .cloned()
+            .collect()
+    };
+    let linked = link::link(
+        root,
+        config.clone(),
+        sections,
+        pages,
+        found.assets,
+        &unloaded,
+        &mut diags,
+    );
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -334,7 +351,9 @@ fn parse_page(
     let raw_kind = match raw_kind {
         Ok(k) => k,
         Err(d) => {
-            diags.push(d);
+            if !suggested_already(&diags, &d) {
+                diags.push(d);
+            }
             return (None, diags);
         }
     };
@@ -396,6 +415,20 @@ fn parse_page(
         key_lines,
     };
     (Some(page), diags)
+}
+
+/// A "missing field" error adds nothing when an unknown key next to it was already suggested as
+/// that field (a typo is one mistake, not two).
+fn suggested_already(diags: &[Diagnostic], missing: &Diagnostic) -> bool {
+    let Some(field) = missing
+        .field
+        .as_deref()
+        .filter(|_| missing.message == "缺少必填字段")
+    else {
+        return false;
+    };
+    let hint = format!("`{field}`？");
+    diags.iter().any(|d| d.message.ends_with(&hint))
 }
 
 fn check_scam(

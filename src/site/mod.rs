@@ -68,6 +68,17 @@ pub fn render(model: &Model) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     );
 
     let mut files = assets::static_files(&theme.static_dirs(root));
+    if let Some(logo) = &model.config.issuer.logo
+        && !files.contains_key(logo.trim_start_matches('/'))
+    {
+        errors.push(
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("找不到标志图片 static/{logo}"),
+            )
+            .field("issuer.logo"),
+        );
+    }
     for f in generated {
         if let Some(old) = files.insert(f.path.clone(), f) {
             errors.push(Diagnostic::error(
@@ -81,6 +92,16 @@ pub fn render(model: &Model) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// Loads the theme's templates only, reporting their syntax errors (used when content errors
+/// prevent a full render).
+pub fn check_templates(
+    root: &std::path::Path,
+    config: &crate::config::Config,
+) -> Result<(), Vec<Diagnostic>> {
+    let theme = Theme::find(root, &config.theme).map_err(|d| vec![d])?;
+    theme.environment(root).map(|_| ())
 }
 
 fn render_job(

@@ -1,0 +1,7 @@
+//! Integration tests: each builds a fixture campaign with the real binary and inspects the output.
+
+mod commands;
+mod errors;
+mod site;
+mod support;
+mod zola;
