@@ -33,9 +33,133 @@ pub struct Config {
     /// Reporting and warning channels, in the order they are shown.
     #[serde(default)]
     pub channels: Vec<Channel>,
+    /// Print kit settings (sizes, bleed, crop marks, fonts).
+    #[serde(default)]
+    pub print: PrintConfig,
     /// Free values for templates.
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// The `[print]` table: what the print kit makes and how.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrintConfig {
+    /// Bleed on each side, in millimetres.
+    pub bleed_mm: f64,
+    /// Crop marks in a slug outside the bleed (also `fanzha build --crop-marks`).
+    pub crop_marks: bool,
+    /// Font families in order of preference; empty means Noto Sans CJK SC, 微软雅黑, 苹方, ….
+    pub fonts: Vec<String>,
+    /// Poster sizes, e.g. `["A4", "A3", "A2"]` or `"500x700"` (millimetres).
+    pub poster_sizes: Vec<PaperSize>,
+    pub flyer_size: PaperSize,
+    pub banner_width_cm: f64,
+    pub banner_height_cm: f64,
+    pub board_width_cm: f64,
+    pub board_height_cm: f64,
+    /// CSV of students (class, name) for personalised letters to parents, relative to the root.
+    pub roster: Option<String>,
+    /// The school that sends the letter to parents.
+    pub school: Option<String>,
+    /// The event printed on sign-in sheets.
+    pub event: Option<EventConfig>,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig {
+            bleed_mm: 3.0,
+            crop_marks: false,
+            fonts: Vec::new(),
+            poster_sizes: ["A4", "A3", "A2"]
+                .iter()
+                .map(|s| PaperSize::parse(s).expect("known size"))
+                .collect(),
+            flyer_size: PaperSize::parse("A5").expect("known size"),
+            banner_width_cm: 600.0,
+            banner_height_cm: 70.0,
+            board_width_cm: 90.0,
+            board_height_cm: 120.0,
+            roster: None,
+            school: None,
+            event: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventConfig {
+    pub name: String,
+    pub date: Option<Date>,
+    pub place: Option<String>,
+    /// Numbered rows on the sheet.
+    #[serde(default = "default_rows")]
+    pub rows: u32,
+}
+
+fn default_rows() -> u32 {
+    25
+}
+
+/// A paper size: an ISO name (`A4`) or width × height in millimetres (`500x700`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaperSize {
+    /// Lowercase label used in file names: `a3`, `500x700mm`.
+    pub label: String,
+    pub width_mm: f64,
+    pub height_mm: f64,
+}
+
+impl PaperSize {
+    pub fn parse(s: &str) -> Result<PaperSize, String> {
+        let iso = [
+            ("A1", 594.0, 841.0),
+            ("A2", 420.0, 594.0),
+            ("A3", 297.0, 420.0),
+            ("A4", 210.0, 297.0),
+            ("A5", 148.0, 210.0),
+            ("A6", 105.0, 148.0),
+        ];
+        if let Some((name, w, h)) = iso
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(s.trim()))
+        {
+            return Ok(PaperSize {
+                label: name.to_lowercase(),
+                width_mm: *w,
+                height_mm: *h,
+            });
+        }
+        let bad = || format!("纸张尺寸 `{s}` 无法识别；请写 A4、A3 这样的名字，或 500x700（毫米）");
+        let (w, h) = s.trim().split_once(['x', 'X', '×']).ok_or_else(bad)?;
+        let (w, h): (f64, f64) = (
+            w.trim().parse().map_err(|_| bad())?,
+            h.trim().parse().map_err(|_| bad())?,
+        );
+        if !(10.0..=5000.0).contains(&w) || !(10.0..=5000.0).contains(&h) {
+            return Err(bad());
+        }
+        Ok(PaperSize {
+            label: format!("{w}x{h}mm"),
+            width_mm: w,
+            height_mm: h,
+        })
+    }
+}
+
+impl Serialize for PaperSize {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.label)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaperSize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<PaperSize, D::Error> {
+        let s = String::deserialize(d)?;
+        PaperSize::parse(&s).map_err(serde::de::Error::custom)
+    }
 }
 
 /// The organisation that issues the campaign material.
@@ -141,6 +265,23 @@ impl Config {
             && s > e
         {
             complain("campaign", format!("活动开始日期 {s} 晚于结束日期 {e}"));
+        }
+        let p = &config.print;
+        if !(0.0..=10.0).contains(&p.bleed_mm) {
+            complain(
+                "print",
+                format!("出血 bleed_mm = {} 不合理；常用 3 毫米", p.bleed_mm),
+            );
+        }
+        for (what, v) in [
+            ("banner_width_cm", p.banner_width_cm),
+            ("banner_height_cm", p.banner_height_cm),
+            ("board_width_cm", p.board_width_cm),
+            ("board_height_cm", p.board_height_cm),
+        ] {
+            if !(10.0..=5000.0).contains(&v) {
+                complain("print", format!("{what} = {v} 不合理"));
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for ch in &config.channels {

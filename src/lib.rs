@@ -1,8 +1,8 @@
-//! fanzha turns one folder of anti-fraud publicity content into a static website (and, in later
-//! stages, print-ready PDFs and screen images).
+//! fanzha turns one folder of anti-fraud publicity content into a static website, print-ready
+//! PDFs (and, in later stages, screen images).
 //!
 //! The pipeline reads top to bottom: `config` and `content` load one immutable `content::Model`;
-//! renderers (`site`) read the model and return files; `output` alone writes them.
+//! renderers (`print`, `site`) read the model and return files; `output` alone writes them.
 
 pub mod cmd;
 pub mod config;
@@ -11,5 +11,6 @@ pub mod date;
 pub mod diag;
 pub mod markdown;
 pub mod output;
+pub mod print;
 pub mod schema;
 pub mod site;

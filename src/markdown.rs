@@ -126,6 +126,75 @@ pub fn anchor(text: &str) -> String {
     }
 }
 
+/// A paragraph-level piece of a Markdown body as plain text, for print layouts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Block {
+    /// `heading`, `para`, `item` (with `number` for ordered lists) or `quote`.
+    pub kind: &'static str,
+    pub level: u8,
+    pub number: Option<u64>,
+    pub text: String,
+}
+
+/// The body as headings, paragraphs, list items and quotes of plain text (links keep their words).
+pub fn blocks(md: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut quote = 0;
+    let mut current: Option<(&'static str, u8, Option<u64>)> = None;
+    let flush = |out: &mut Vec<Block>,
+                 text: &mut String,
+                 current: &mut Option<(&'static str, u8, Option<u64>)>| {
+        let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some((kind, level, number)) = current.take()
+            && !t.is_empty()
+        {
+            out.push(Block {
+                kind,
+                level,
+                number,
+                text: t,
+            });
+        }
+        text.clear();
+    };
+    for e in Parser::new_ext(md, options()) {
+        match e {
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some(("heading", level as u8, None))
+            }
+            Event::Start(Tag::BlockQuote(_)) => quote += 1,
+            Event::End(TagEnd::BlockQuote(_)) => quote -= 1,
+            Event::Start(Tag::List(start)) => lists.push(start),
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut out, &mut text, &mut current);
+                let number = lists.last_mut().and_then(|n| {
+                    let v = *n;
+                    if let Some(x) = n {
+                        *x += 1;
+                    }
+                    v
+                });
+                current = Some(("item", 0, number));
+            }
+            Event::Start(Tag::Paragraph) if current.is_none() => {
+                current = Some((if quote > 0 { "quote" } else { "para" }, 0, None))
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => {
+                flush(&mut out, &mut text, &mut current)
+            }
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Plain text of a Markdown fragment, for descriptions and feeds.
 pub fn plain_text(md: &str) -> String {
     let mut out = String::new();
@@ -173,6 +242,27 @@ mod tests {
         assert!(html.contains(r#"<h2 id="常见话术">"#), "{html}");
         assert!(html.contains(r#"<h2 id="常见话术-1">"#), "{html}");
         assert!(html.contains(r#"<h2 id="what-to-do">"#), "{html}");
+    }
+
+    #[test]
+    fn blocks_keep_structure_as_plain_text() {
+        let b = blocks(
+            "## 第一步\n\n立即[报警](@/x.md)。\n\n1. 停止转账\n2. 保存证据\n\n> 骗子说：\"转账\"\n",
+        );
+        let kinds: Vec<_> = b
+            .iter()
+            .map(|x| (x.kind, x.number, x.text.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("heading", None, "第一步"),
+                ("para", None, "立即报警。"),
+                ("item", Some(1), "停止转账"),
+                ("item", Some(2), "保存证据"),
+                ("quote", None, "骗子说：\"转账\""),
+            ]
+        );
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub struct Args {
     /// Replace the output folder even if it holds files fanzha did not write.
     #[arg(long)]
     pub force: bool,
+    /// Print crop marks on every PDF (in a slug outside the bleed).
+    #[arg(long)]
+    pub crop_marks: bool,
+    /// Leave out a kit, e.g. `--skip print` for a quick site-only build.
+    #[arg(long, value_enum)]
+    pub skip: Vec<super::Kit>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -31,7 +37,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("错误: {e}");
         return Ok(ExitCode::from(1));
     }
-    let rendered = match super::render_campaign(&root, args.base_url.as_deref()) {
+    let rendered = match super::render_campaign(
+        &root,
+        args.base_url.as_deref(),
+        super::Kits::from_args(&args.skip, args.crop_marks),
+    ) {
         Ok(r) => r,
         Err(report) => {
             let code = super::fail(report, "构建失败");

@@ -9,12 +9,15 @@ pub struct Args {
     /// Campaign folder (holding config.toml and content/).
     #[arg(long)]
     pub root: Option<PathBuf>,
+    /// Leave out a kit, e.g. `--skip print`.
+    #[arg(long, value_enum)]
+    pub skip: Vec<super::Kit>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let root = super::root_arg(args.root);
-    match super::render_campaign(&root, None) {
+    match super::render_campaign(&root, None, super::Kits::from_args(&args.skip, false)) {
         Ok(r) => {
             let warnings = r.warnings.len();
             super::print_diagnostics(r.warnings);

@@ -55,8 +55,34 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Which outputs a run makes, beyond the site.
+#[derive(Clone, Copy, Default)]
+pub struct Kits {
+    pub print: bool,
+    pub crop_marks: bool,
+}
+
+/// The `--skip` values.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kit {
+    Print,
+}
+
+impl Kits {
+    pub fn from_args(skip: &[Kit], crop_marks: bool) -> Kits {
+        Kits {
+            print: !skip.contains(&Kit::Print),
+            crop_marks,
+        }
+    }
+}
+
 /// Loads config and content and renders every output, collecting all diagnostics.
-pub fn render_campaign(root: &Path, base_url: Option<&str>) -> Result<Rendered, Report> {
+pub fn render_campaign(
+    root: &Path,
+    base_url: Option<&str>,
+    kits: Kits,
+) -> Result<Rendered, Report> {
     let mut report = Report::default();
     let mut config = Config::load(root).map_err(|ds| Report { diagnostics: ds })?;
     if let Some(url) = base_url {
@@ -72,17 +98,36 @@ pub fn render_campaign(root: &Path, base_url: Option<&str>) -> Result<Rendered, 
         Report { diagnostics: ds }
     })?;
     report.extend(warnings);
-    match crate::site::render(&model) {
-        Ok(files) => Ok(Rendered {
-            model,
-            files,
-            warnings: report.diagnostics,
-        }),
-        Err(errors) => {
-            report.extend(errors);
-            Err(report)
+    let theme = crate::site::theme::Theme::find(root, &model.config.theme).map_err(|d| Report {
+        diagnostics: vec![d],
+    })?;
+    let mut files = Vec::new();
+    let mut downloads = Vec::new();
+    if kits.print {
+        let options = crate::print::PrintOptions {
+            crop_marks: kits.crop_marks,
+        };
+        match crate::print::render(&model, &theme.print_dir(), &options) {
+            Ok(kit) => {
+                files.extend(kit.files);
+                downloads = kit.entries;
+            }
+            Err(errors) => report.extend(errors),
         }
     }
+    match crate::site::render(&model, &downloads) {
+        Ok(site) => files.extend(site),
+        Err(errors) => report.extend(errors),
+    }
+    if report.has_errors() {
+        return Err(report);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Rendered {
+        model,
+        files,
+        warnings: report.diagnostics,
+    })
 }
 
 /// Prints diagnostics to stderr, sorted, errors and warnings alike.

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::content::{Kind, Model, PageId, SectionId, relative_url};
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
+use crate::print::ManifestEntry;
 use theme::{Theme, template_error};
 
 /// One HTML file to render.
@@ -23,16 +24,20 @@ enum Job {
     Section(SectionId),
     Page(PageId),
     NotFound,
+    Downloads,
 }
 
 /// Renders the whole site. Every problem found is returned, not only the first.
-pub fn render(model: &Model) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+pub fn render(model: &Model, downloads: &[ManifestEntry]) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let root = &model.root;
     let theme = Theme::find(root, &model.config.theme).map_err(|d| vec![d])?;
     let env = theme.environment(root)?;
-    let site = val(views::site(model));
+    let site = val(views::site(model, !downloads.is_empty()));
 
     let mut jobs = vec![Job::Home, Job::NotFound];
+    if !downloads.is_empty() {
+        jobs.push(Job::Downloads);
+    }
     jobs.extend(
         (1..model.sections.len())
             .filter(|&i| model.sections[i].front.render)
@@ -41,7 +46,7 @@ pub fn render(model: &Model) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     jobs.extend((0..model.pages.len()).map(Job::Page));
     let rendered: Vec<Result<OutFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(model, &env, &theme, &site, job))
+        .map(|job| render_job(model, &env, &theme, &site, downloads, job))
         .collect();
 
     let mut errors = Vec::new();
@@ -109,6 +114,7 @@ fn render_job(
     env: &Environment<'_>,
     theme: &Theme,
     site: &Value,
+    downloads: &[ManifestEntry],
     job: &Job,
 ) -> Result<OutFile, Diagnostic> {
     let (out_path, template, ctx) = match job {
@@ -134,6 +140,19 @@ fn render_job(
                 current_path => "",
             };
             ("index.html".to_string(), name, ctx)
+        }
+        Job::Downloads => {
+            let ctx = context! {
+                site => site.clone(),
+                groups => val(views::download_groups(downloads)),
+                root => relative_url(views::DOWNLOADS_PATH, ""),
+                current_path => views::DOWNLOADS_PATH,
+            };
+            (
+                format!("{}index.html", views::DOWNLOADS_PATH),
+                "downloads.html".to_string(),
+                ctx,
+            )
         }
         Job::NotFound => {
             let ctx = context! { site => site.clone(), root => base_path(model), current_path => "404.html" };
@@ -174,7 +193,7 @@ fn render_job(
                 });
             let ctx = context! {
                 site => site.clone(),
-                page => val(views::page(model, *id)),
+                page => val(views::page(model, *id, downloads)),
                 root => relative_url(&p.path, ""),
                 current_path => p.path.clone(),
             };

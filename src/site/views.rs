@@ -8,6 +8,7 @@ use crate::content::{
     AudienceFields, CaseFields, GuideFields, Kind, KindData, Model, Page, PageId, ScamFields,
     Section, Slogan,
 };
+use crate::print::ManifestEntry;
 
 /// A link to a page or section: its title and its site path (no leading slash).
 #[derive(Serialize, Clone)]
@@ -46,6 +47,94 @@ pub struct SiteView<'a> {
     pub scams: Vec<Card>,
     pub audiences: Vec<Card>,
     pub guides: Vec<Card>,
+    /// Site path of the 下载中心 page, when there is one.
+    pub downloads_path: Option<&'static str>,
+}
+
+/// Where the 下载中心 page lives.
+pub const DOWNLOADS_PATH: &str = "downloads/";
+
+/// A printable file as the site lists it.
+#[derive(Serialize)]
+pub struct Download {
+    pub title: String,
+    pub material: String,
+    pub file: String,
+    pub preview: String,
+    pub size: String,
+    pub pages: usize,
+    pub bytes_text: String,
+}
+
+/// Downloads of one material, for the 下载中心 page.
+#[derive(Serialize)]
+pub struct DownloadGroup {
+    pub label: String,
+    pub zips: Vec<String>,
+    pub items: Vec<Download>,
+}
+
+fn download(e: &ManifestEntry) -> Download {
+    Download {
+        title: e.title.clone(),
+        material: e.material_label.to_string(),
+        file: e.file.clone(),
+        preview: e.preview.clone(),
+        size: size_text(e),
+        pages: e.pages,
+        bytes_text: bytes_text(e.bytes),
+    }
+}
+
+fn size_text(e: &ManifestEntry) -> String {
+    let [w, h] = e.trim_mm;
+    let dims = if w >= 500.0 || h >= 500.0 {
+        format!("{}×{} 厘米", w / 10.0, h / 10.0)
+    } else {
+        format!("{w}×{h} 毫米")
+    };
+    let name = if e.size.starts_with('a') {
+        format!("{} ", e.size.to_uppercase())
+    } else {
+        String::new()
+    };
+    let scale = if e.scale == "1:1" {
+        String::new()
+    } else {
+        format!("，按 {} 缩小", e.scale)
+    };
+    format!("{name}{dims}{scale}")
+}
+
+/// File sizes as people read them: `36 KB`, `1.2 MB`.
+pub fn bytes_text(n: usize) -> String {
+    if n < 1024 * 1024 {
+        format!("{} KB", n.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// Downloads grouped by material, in manifest order, with the shops' zips of each group.
+pub fn download_groups(entries: &[ManifestEntry]) -> Vec<DownloadGroup> {
+    let mut groups: Vec<DownloadGroup> = Vec::new();
+    for e in entries {
+        let zip = format!("print/zip/{}-{}.zip", e.material, e.size);
+        match groups.last_mut() {
+            Some(g) if g.label == e.material_label => {
+                if !g.zips.contains(&zip) {
+                    g.zips.push(zip);
+                }
+                g.items.push(download(e));
+            }
+            _ => groups.push(DownloadGroup {
+                label: e.material_label.to_string(),
+                zips: vec![zip],
+                items: vec![download(e)],
+            }),
+        }
+    }
+    groups
 }
 
 #[derive(Serialize)]
@@ -74,6 +163,8 @@ pub struct PageView<'a> {
     pub case: Option<CaseView<'a>>,
     pub audience: Option<AudienceView<'a>>,
     pub guide: Option<GuideView<'a>>,
+    /// Printable materials made from this page.
+    pub downloads: Vec<Download>,
 }
 
 #[derive(Serialize)]
@@ -127,7 +218,7 @@ pub fn permalink(config: &Config, path: &str) -> String {
     }
 }
 
-pub fn site<'a>(model: &'a Model) -> SiteView<'a> {
+pub fn site<'a>(model: &'a Model, has_downloads: bool) -> SiteView<'a> {
     let c = &model.config;
     let home = model.home();
     let mut top: Vec<&Section> = home
@@ -167,6 +258,7 @@ pub fn site<'a>(model: &'a Model) -> SiteView<'a> {
         scams: cards(Kind::Scam),
         audiences: cards(Kind::Audience),
         guides: cards(Kind::Guide),
+        downloads_path: has_downloads.then_some(DOWNLOADS_PATH),
     }
 }
 
@@ -236,7 +328,7 @@ pub fn loss_text(yuan: u64) -> String {
     format!("{wan}万元")
 }
 
-pub fn page<'a>(model: &'a Model, id: PageId) -> PageView<'a> {
+pub fn page<'a>(model: &'a Model, id: PageId, downloads: &[ManifestEntry]) -> PageView<'a> {
     let p = &model.pages[id];
     let section = &model.sections[p.section];
     let links = |ids: &[PageId]| {
@@ -265,6 +357,14 @@ pub fn page<'a>(model: &'a Model, id: PageId) -> PageView<'a> {
         case: None,
         audience: None,
         guide: None,
+        downloads: {
+            let source = crate::diag::display_path(&p.source);
+            downloads
+                .iter()
+                .filter(|e| e.source.as_deref() == Some(source.as_str()))
+                .map(download)
+                .collect()
+        },
     };
     match &p.kind {
         KindData::Plain => {}

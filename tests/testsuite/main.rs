@@ -2,6 +2,7 @@
 
 mod commands;
 mod errors;
+mod print;
 mod site;
 mod support;
 mod zola;

@@ -1,0 +1,256 @@
+//! Typst as a library: one engine per build holds the parsed print templates and the fonts; each
+//! material is compiled in its own small `World` whose only per-job state is `sys.inputs`.
+//! Content reaches templates as data, never spliced into Typst source.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Dict, Duration, Smart, Value};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+
+use crate::diag::{Diagnostic, display_path};
+
+/// Font families tried, in order, when the campaign names none: Noto (Debian's fonts-noto-cjk),
+/// Source Han (the same design), 微软雅黑 (Windows), 苹方 (macOS), WenQuanYi.
+pub const DEFAULT_FONTS: &[&str] = &[
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "WenQuanYi Zen Hei",
+];
+
+/// The compiled-once state of a build: templates, other files of the print folder, fonts.
+pub struct Engine {
+    dir: PathBuf,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    fonts: Arc<FontStore>,
+    /// The families found, in the campaign's order of preference.
+    pub families: Vec<String>,
+}
+
+/// Why a material could not be made.
+pub enum CompileError {
+    /// A template called `overflow(field)`: the text cannot fit even at the smallest size.
+    Overflow { field: String },
+    /// Any other Typst error, located in a template.
+    Template(Diagnostic),
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("template paths are valid virtual paths");
+    FileId::new(RootedPath::new(VirtualRoot::Project, vpath))
+}
+
+impl Engine {
+    /// Reads every file of the theme's `print/` folder and finds the fonts: the campaign's
+    /// `fonts/` folder first, then the system's. Without a CJK family the build cannot print.
+    pub fn new(
+        print_dir: &Path,
+        font_dir: Option<&Path>,
+        wanted: &[String],
+    ) -> Result<Engine, Diagnostic> {
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        for entry in walkdir::WalkDir::new(print_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = display_path(
+                entry
+                    .path()
+                    .strip_prefix(print_dir)
+                    .expect("inside print dir"),
+            );
+            let id = file_id(&format!("/{rel}"));
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Diagnostic::error(entry.path(), format!("无法读取印刷模板（{e}）")))?;
+            if rel.ends_with(".typ") {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Diagnostic::error(entry.path(), "印刷模板须为 UTF-8 编码"))?;
+                sources.insert(id, Source::new(id, text));
+            } else {
+                files.insert(id, Bytes::new(bytes));
+            }
+        }
+        let mut store = FontStore::new();
+        if let Some(dir) = font_dir.filter(|d| d.is_dir()) {
+            store.extend(typst_kit::fonts::scan(dir));
+        }
+        store.extend(typst_kit::fonts::system());
+        let wanted: Vec<String> = if wanted.is_empty() {
+            DEFAULT_FONTS.iter().map(|s| s.to_string()).collect()
+        } else {
+            wanted.to_vec()
+        };
+        let book = store.book();
+        let families: Vec<String> = wanted
+            .iter()
+            .filter(|f| book.contains_family(&f.to_lowercase()))
+            .cloned()
+            .collect();
+        if families.is_empty() {
+            return Err(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "找不到可用的中文字体（需要其中之一: {}）。Debian/Ubuntu 请安装: sudo apt-get install fonts-noto-cjk；\
+                     Windows 自带微软雅黑，macOS 自带苹方；也可以把字体文件放进网站的 fonts/ 文件夹",
+                    wanted.join("、")
+                ),
+            )
+            .field("print.fonts"));
+        }
+        Ok(Engine {
+            dir: print_dir.to_path_buf(),
+            sources,
+            files,
+            fonts: Arc::new(store),
+            families,
+        })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(&file_id(&format!("/{name}")))
+    }
+
+    /// Compiles template `main` with `inputs` as `sys.inputs`.
+    pub fn compile(&self, main: &str, inputs: Dict) -> Result<PagedDocument, CompileError> {
+        let world = JobWorld {
+            engine: self,
+            library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
+            main: file_id(&format!("/{main}")),
+        };
+        let result = typst::compile::<PagedDocument>(&world);
+        result
+            .output
+            .map_err(|errors| self.translate(&world, &errors))
+    }
+
+    fn translate(&self, world: &JobWorld<'_>, errors: &[SourceDiagnostic]) -> CompileError {
+        let first = &errors[0];
+        if let Some(field) = first.message.split("FANZHA-OVERFLOW:").nth(1) {
+            return CompileError::Overflow {
+                field: field.trim_end_matches('"').to_string(),
+            };
+        }
+        let mut file = self.dir.join("?");
+        let mut line = None;
+        if let typst::syntax::DiagSpanKind::Number { id, .. }
+        | typst::syntax::DiagSpanKind::Range { id, .. } = first.span.get()
+            && let Some(source) = self.sources.get(&id)
+        {
+            file = self.dir.join(id.vpath().get_without_slash());
+            line = typst::WorldExt::range(world, first.span)
+                .and_then(|r| source.lines().byte_to_line(r.start))
+                .map(|l| l + 1);
+        }
+        let mut msg = format!("印刷模板错误: {}", first.message);
+        for hint in &first.hints {
+            msg.push_str(&format!("（提示: {}）", hint.v));
+        }
+        let d = Diagnostic::error(file, msg);
+        CompileError::Template(match line {
+            Some(l) => d.at_line(l),
+            None => d,
+        })
+    }
+
+    /// Exports a PDF with a stable document id, no timestamp and no tags: identical input,
+    /// identical bytes.
+    pub fn pdf(&self, doc: &PagedDocument, ident: &str) -> Result<Vec<u8>, String> {
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some("fanzha".into())),
+            timestamp: None,
+            tagged: false,
+            ..Default::default()
+        };
+        typst_pdf::pdf(doc, &options).map_err(|e| {
+            e.iter()
+                .map(|d| d.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
+    /// A PNG of one page (trim size, no bleed) `width_px` pixels wide.
+    pub fn png(&self, page: &typst_layout::Page, width_px: f32) -> Vec<u8> {
+        let pt = page.frame.width().to_pt() as f32;
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(f64::from(width_px / pt)),
+            render_bleed: false,
+        };
+        typst_render::render(page, &options)
+            .encode_png()
+            .expect("encoding an in-memory pixmap")
+    }
+}
+
+/// Converts JSON-shaped data into a Typst value for `sys.inputs`.
+pub fn to_value(json: serde_json::Value) -> Value {
+    serde_json::from_value(json).expect("JSON data always converts to a Typst value")
+}
+
+struct JobWorld<'a> {
+    engine: &'a Engine,
+    library: LazyHash<Library>,
+    main: FileId,
+}
+
+impl World for JobWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.engine.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.engine
+            .sources
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(s) = self.engine.sources.get(&id) {
+            return Ok(Bytes::from_string(s.text().to_string()));
+        }
+        self.engine
+            .files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.font(index)
+    }
+
+    /// No clock: output must not depend on when it was built.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(PathBuf::from(id.vpath().get_without_slash()))
+}

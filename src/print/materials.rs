@@ -1,0 +1,545 @@
+//! What the print kit makes: one job per material, size and content page, each with the data
+//! its template reads. Per-page work (choosing items, numbering receipts, converting Markdown to
+//! plain blocks) happens here, not in Typst.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use crate::config::{ChannelKind, Config, PaperSize};
+use crate::content::{Kind, KindData, Model, Page};
+use crate::diag::Diagnostic;
+use crate::markdown;
+
+/// Longer than this (PDF readers' practical page limit, 200 in) a banner is made at 1:10.
+pub const MAX_PAGE_MM: f64 = 5000.0;
+
+/// A kind of printed material.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Material {
+    Poster,
+    Flyer,
+    Trifold,
+    Letter,
+    Pledge,
+    SignIn,
+    Banner,
+    Board,
+    Handbook,
+}
+
+impl Material {
+    /// Folder and manifest name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Material::Poster => "poster",
+            Material::Flyer => "flyer",
+            Material::Trifold => "trifold",
+            Material::Letter => "letter",
+            Material::Pledge => "pledge",
+            Material::SignIn => "signin",
+            Material::Banner => "banner",
+            Material::Board => "board",
+            Material::Handbook => "handbook",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Material::Poster => "海报",
+            Material::Flyer => "宣传单",
+            Material::Trifold => "三折页",
+            Material::Letter => "致家长的一封信",
+            Material::Pledge => "承诺书",
+            Material::SignIn => "签到表",
+            Material::Banner => "横幅",
+            Material::Board => "展板",
+            Material::Handbook => "宣传手册",
+        }
+    }
+
+    pub fn template(self) -> String {
+        format!("{}.typ", self.name())
+    }
+}
+
+/// One PDF to make.
+#[derive(Clone)]
+pub struct Job {
+    pub material: Material,
+    /// File stem: `<slug>-<size>`.
+    pub stem: String,
+    pub title: String,
+    /// The content page it comes from, for the manifest and for diagnostics.
+    pub source: Option<PathBuf>,
+    pub size: PaperSize,
+    /// 1, or 10 for banners too long for one PDF page.
+    pub scale: u32,
+    pub pages: Pages,
+    /// Web address the QR code leads to.
+    pub qr_url: Option<String>,
+    pub data: Value,
+}
+
+/// How many pages a material must come out as.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Pages {
+    Exactly(usize),
+    /// A booklet: padded with blank pages to a multiple of 4 for saddle stitching.
+    MultipleOf4,
+    Any,
+}
+
+fn size(label: &str, w: f64, h: f64) -> PaperSize {
+    PaperSize {
+        label: label.to_string(),
+        width_mm: w,
+        height_mm: h,
+    }
+}
+
+/// Every job of the campaign, in a stable order.
+pub fn jobs(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    posters(model, &mut out);
+    flyers(model, &mut out);
+    out.push(trifold(model));
+    out.extend(letters(model)?);
+    out.push(pledge(model));
+    out.push(signin(model));
+    banners(model, &mut out);
+    boards(model, &mut out);
+    out.push(handbook(model));
+    Ok(out)
+}
+
+fn page_url(config: &Config, path: &str) -> Option<String> {
+    config.base_url.as_ref().map(|b| format!("{b}{path}"))
+}
+
+fn scam_pages(model: &Model) -> Vec<&Page> {
+    model
+        .pages_of(Kind::Scam)
+        .into_iter()
+        .map(|id| &model.pages[id])
+        .collect()
+}
+
+/// The fields of a scam type that print templates use.
+fn scam_data(model: &Model, page: &Page) -> Value {
+    let KindData::Scam { fields, cases, .. } = &page.kind else {
+        return Value::Null;
+    };
+    let case = cases.first().map(|&id| {
+        let c = &model.pages[id];
+        match &c.kind {
+            KindData::Case { fields: cf, .. } => json!({
+                "title": c.title,
+                "region": cf.region,
+                "loss": crate::site::views::loss_text(cf.loss),
+                "lesson": cf.lesson,
+                "story": markdown::plain_text(&c.body),
+            }),
+            _ => Value::Null,
+        }
+    });
+    json!({
+        "title": page.title,
+        "summary": fields.summary,
+        "other_names": fields.other_names,
+        "steps": fields.steps,
+        "red_flags": fields.red_flags,
+        "actions": fields.actions,
+        "never": fields.never,
+        "rule": fields.rule,
+        "slogan": fields.slogan,
+        "case": case,
+        "blocks": markdown::blocks(&page.body),
+    })
+}
+
+fn posters(model: &Model, out: &mut Vec<Job>) {
+    for page in scam_pages(model) {
+        let KindData::Scam { fields, .. } = &page.kind else {
+            continue;
+        };
+        for size in &model.config.print.poster_sizes {
+            out.push(Job {
+                material: Material::Poster,
+                stem: format!("{}-{}", page.slug, size.label),
+                title: page.title.clone(),
+                source: Some(page.source.clone()),
+                size: size.clone(),
+                scale: 1,
+                pages: Pages::Exactly(1),
+                qr_url: page_url(&model.config, &page.path),
+                data: json!({
+                    "kind_label": "诈骗",
+                    "title": page.title,
+                    "rule": fields.rule,
+                    "red_flags": fields.red_flags.iter().take(4).collect::<Vec<_>>(),
+                    "actions": fields.actions.iter().take(4).collect::<Vec<_>>(),
+                    "slogan": fields.slogan,
+                }),
+            });
+        }
+    }
+}
+
+fn flyers(model: &Model, out: &mut Vec<Job>) {
+    let size = &model.config.print.flyer_size;
+    for id in model.pages_of(Kind::Audience) {
+        let page = &model.pages[id];
+        let KindData::Audience { fields, scams } = &page.kind else {
+            continue;
+        };
+        let scams: Vec<Value> = scams
+            .iter()
+            .take(4)
+            .map(|&s| {
+                let p = &model.pages[s];
+                let KindData::Scam { fields: f, .. } = &p.kind else { return Value::Null };
+                json!({ "title": p.title, "summary": f.summary, "rule": f.rule, "red_flags": f.red_flags.iter().take(2).collect::<Vec<_>>() })
+            })
+            .collect();
+        out.push(Job {
+            material: Material::Flyer,
+            stem: format!("{}-{}", page.slug, size.label),
+            title: format!("致{}", page.title),
+            source: Some(page.source.clone()),
+            size: size.clone(),
+            scale: 1,
+            pages: Pages::Exactly(2),
+            qr_url: page_url(&model.config, &page.path),
+            data: json!({
+                "audience": page.title,
+                "who": fields.who,
+                "tips": fields.tips,
+                "scams": scams,
+                "slogan": model.config.campaign.slogan,
+            }),
+        });
+    }
+}
+
+/// The five (or more) 「凡是」 rules from the slogans collection.
+fn fanshi_rules(model: &Model) -> Vec<String> {
+    model
+        .slogans()
+        .filter(|s| s.tags.iter().any(|t| t == "凡是"))
+        .map(|s| s.text.clone())
+        .collect()
+}
+
+fn channels(config: &Config) -> Value {
+    Value::Array(
+        config
+            .channels
+            .iter()
+            .map(|c| json!({ "name": c.name, "number": c.number, "purpose": c.purpose, "when": c.when, "kind": c.kind }))
+            .collect(),
+    )
+}
+
+fn guides(model: &Model) -> Vec<Value> {
+    model
+        .pages_of(Kind::Guide)
+        .into_iter()
+        .map(|id| {
+            let p = &model.pages[id];
+            let summary = match &p.kind {
+                KindData::Guide { fields, .. } => fields.summary.clone(),
+                _ => String::new(),
+            };
+            json!({ "title": p.title, "summary": summary, "blocks": markdown::blocks(&p.body) })
+        })
+        .collect()
+}
+
+fn trifold(model: &Model) -> Job {
+    let c = &model.config;
+    let scams: Vec<Value> = scam_pages(model)
+        .into_iter()
+        .take(6)
+        .map(|p| match &p.kind {
+            KindData::Scam { fields, .. } => {
+                json!({ "title": p.title, "summary": fields.summary, "rule": fields.rule })
+            }
+            _ => Value::Null,
+        })
+        .collect();
+    Job {
+        material: Material::Trifold,
+        stem: "campaign-a4".into(),
+        title: format!("{}三折页", c.title),
+        source: None,
+        size: size("a4-landscape", 297.0, 210.0),
+        scale: 1,
+        pages: Pages::Exactly(2),
+        qr_url: page_url(c, ""),
+        data: json!({
+            "title": c.title,
+            "slogan": c.campaign.slogan,
+            "intro": c.description,
+            "scams": scams,
+            "rules": fanshi_rules(model),
+            "guides": guides(model),
+            "channels": channels(c),
+            // The panel that folds in is narrower so the leaflet closes flat.
+            "panels_mm": [100.0, 100.0, 97.0],
+        }),
+    }
+}
+
+/// Letters to parents: one generic letter, or one per student of the roster with sequential
+/// receipt numbers.
+fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
+    let c = &model.config;
+    let students = match &c.print.roster {
+        Some(path) => read_roster(&model.root, path)?,
+        None => Vec::new(),
+    };
+    let year = c.campaign.start.as_ref().map_or(2026, |d| d.year);
+    let students: Vec<Value> = students
+        .iter()
+        .enumerate()
+        .map(|(i, (class, name))| json!({ "class": class, "name": name, "receipt": format!("{year}-{:04}", i + 1) }))
+        .collect();
+    let scams: Vec<Value> = scam_pages(model)
+        .into_iter()
+        .filter(|p| {
+            matches!(
+                p.slug.as_str(),
+                "maochong-laoshi" | "youxi-jiaoyi" | "shuadan" | "maochong-qinyou" | "liangka"
+            )
+        })
+        .map(|p| match &p.kind {
+            KindData::Scam { fields, .. } => json!({ "title": p.title, "summary": fields.summary }),
+            _ => Value::Null,
+        })
+        .collect();
+    let pages = if students.is_empty() {
+        Pages::Exactly(1)
+    } else {
+        Pages::Exactly(students.len())
+    };
+    let stem = if students.is_empty() {
+        "parents-a4"
+    } else {
+        "parents-roster-a4"
+    };
+    Ok(vec![Job {
+        material: Material::Letter,
+        stem: stem.into(),
+        title: "致家长的一封信".into(),
+        source: c.print.roster.as_ref().map(PathBuf::from),
+        size: size("a4", 210.0, 297.0),
+        scale: 1,
+        pages,
+        qr_url: page_url(c, ""),
+        data: json!({
+            "school": c.print.school.clone().unwrap_or_else(|| c.issuer.name.clone()),
+            "scams": scams,
+            "students": students,
+            "year": year,
+            "channels": channels(c),
+        }),
+    }])
+}
+
+/// Reads `class,name` rows; a header row naming 班级/姓名 (or class/name) is skipped.
+pub fn read_roster(
+    root: &std::path::Path,
+    path: &str,
+) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(root.join(path)).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("无法读取学生名单 {path}（{e}）"),
+            )
+            .field("print.roster"),
+        ]
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let cells: Vec<&str> = line.split([',', '，', '\t']).map(str::trim).collect();
+        if i == 0
+            && (cells
+                .iter()
+                .any(|c| *c == "姓名" || c.eq_ignore_ascii_case("name")))
+        {
+            continue;
+        }
+        match cells.as_slice() {
+            [class, name] if !name.is_empty() => rows.push((class.to_string(), name.to_string())),
+            _ => errors.push(Diagnostic::error(path, "每行应是「班级,姓名」两列").at_line(i + 1)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+fn pledge(model: &Model) -> Job {
+    let c = &model.config;
+    Job {
+        material: Material::Pledge,
+        stem: "pledge-a4".into(),
+        title: "防范电信网络诈骗承诺书".into(),
+        source: None,
+        size: size("a4", 210.0, 297.0),
+        scale: 1,
+        pages: Pages::Exactly(1),
+        qr_url: None,
+        data: json!({ "issuer": c.issuer.name, "rules": fanshi_rules(model), "year": c.campaign.start.as_ref().map(|d| d.year) }),
+    }
+}
+
+fn signin(model: &Model) -> Job {
+    let c = &model.config;
+    let event = c.print.event.as_ref();
+    Job {
+        material: Material::SignIn,
+        stem: "signin-a4".into(),
+        title: "签到表".into(),
+        source: None,
+        size: size("a4", 210.0, 297.0),
+        scale: 1,
+        pages: Pages::Any,
+        qr_url: None,
+        data: json!({
+            "event": event.map_or_else(|| format!("{}活动", c.title), |e| e.name.clone()),
+            "date": event.and_then(|e| e.date.as_ref()).map(|d| d.chinese()),
+            "place": event.and_then(|e| e.place.clone()),
+            "rows": event.map_or(25, |e| e.rows),
+            "issuer": c.issuer.name,
+        }),
+    }
+}
+
+fn banners(model: &Model, out: &mut Vec<Job>) {
+    let p = &model.config.print;
+    let (w, h) = (p.banner_width_cm * 10.0, p.banner_height_cm * 10.0);
+    let scale = if w.max(h) > MAX_PAGE_MM { 10 } else { 1 };
+    let label = format!(
+        "{}x{}cm{}",
+        p.banner_width_cm,
+        p.banner_height_cm,
+        if scale == 1 {
+            String::new()
+        } else {
+            format!("-1to{scale}")
+        }
+    );
+    let slogans_source = model
+        .sections
+        .iter()
+        .find(|s| !s.slogans.is_empty())
+        .map(|s| s.source.clone());
+    for (i, s) in model.slogans().enumerate() {
+        out.push(Job {
+            material: Material::Banner,
+            stem: format!("slogan-{:02}-{label}", i + 1),
+            title: s.text.clone(),
+            source: slogans_source.clone(),
+            size: size(&label, w, h),
+            scale,
+            pages: Pages::Exactly(1),
+            qr_url: None,
+            data: json!({ "text": s.text, "issuer": model.config.issuer.name }),
+        });
+    }
+}
+
+fn boards(model: &Model, out: &mut Vec<Job>) {
+    let p = &model.config.print;
+    let label = format!("{}x{}cm", p.board_width_cm, p.board_height_cm);
+    for page in scam_pages(model) {
+        out.push(Job {
+            material: Material::Board,
+            stem: format!("{}-{label}", page.slug),
+            title: page.title.clone(),
+            source: Some(page.source.clone()),
+            size: size(&label, p.board_width_cm * 10.0, p.board_height_cm * 10.0),
+            scale: 1,
+            pages: Pages::Exactly(1),
+            qr_url: page_url(&model.config, &page.path),
+            data: scam_data(model, page),
+        });
+    }
+}
+
+fn handbook(model: &Model) -> Job {
+    let c = &model.config;
+    let scams: Vec<Value> = scam_pages(model)
+        .into_iter()
+        .map(|p| scam_data(model, p))
+        .collect();
+    Job {
+        material: Material::Handbook,
+        stem: "handbook-a5".into(),
+        title: format!("{}宣传手册", c.title),
+        source: None,
+        size: size("a5", 148.0, 210.0),
+        scale: 1,
+        pages: Pages::MultipleOf4,
+        qr_url: page_url(c, ""),
+        data: json!({
+            "title": c.title,
+            "slogan": c.campaign.slogan,
+            "intro": c.description,
+            "scams": scams,
+            "guides": guides(model),
+            "channels": channels(c),
+            "rules": fanshi_rules(model),
+            "pad": 0,
+        }),
+    }
+}
+
+/// The phone hotlines printed on materials, in config order.
+pub fn hotlines(config: &Config, max: usize) -> Value {
+    let list: Vec<Value> = config
+        .channels
+        .iter()
+        .filter(|c| c.kind == ChannelKind::Phone)
+        .filter_map(|c| Some(json!({ "number": c.number.as_ref()?, "name": c.name })))
+        .take(max)
+        .collect();
+    Value::Array(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roster_reads_rows_and_skips_header() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("r.csv"),
+            "\u{feff}班级,姓名\n三年级1班,张小明\n三年级2班，李华\n\n",
+        )
+        .unwrap();
+        let rows = read_roster(tmp.path(), "r.csv").unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                ("三年级1班".into(), "张小明".into()),
+                ("三年级2班".into(), "李华".into())
+            ]
+        );
+        std::fs::write(tmp.path().join("bad.csv"), "一班,甲\n只有一列\n").unwrap();
+        let e = read_roster(tmp.path(), "bad.csv").unwrap_err();
+        assert_eq!(e[0].line, Some(2));
+    }
+}

@@ -1,0 +1,187 @@
+//! The print renderer: every campaign material as a print-ready PDF through embedded Typst, with
+//! a PNG preview of its first page, a manifest print shops can script against, and a zip per
+//! material and size. It reads the model and returns files; it writes nothing.
+
+pub mod engine;
+mod kit;
+pub mod materials;
+mod pdfbox;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::content::Model;
+use crate::diag::Diagnostic;
+use crate::output::OutFile;
+use engine::{CompileError, Engine};
+pub use kit::ManifestEntry;
+use materials::{Job, Pages};
+
+/// Width of the first-page previews shown on the site, in pixels.
+const PREVIEW_WIDTH_PX: f32 = 480.0;
+
+/// Millimetres to PDF points.
+pub const PT_PER_MM: f64 = 72.0 / 25.4;
+
+pub struct PrintOptions {
+    /// Crop marks in a slug outside the bleed, whatever the config says.
+    pub crop_marks: bool,
+}
+
+/// The print kit: its files and what the manifest says of them.
+pub struct PrintKit {
+    pub files: Vec<OutFile>,
+    pub entries: Vec<ManifestEntry>,
+}
+
+/// Renders every material. All problems are returned together.
+pub fn render(
+    model: &Model,
+    print_dir: &Path,
+    options: &PrintOptions,
+) -> Result<PrintKit, Vec<Diagnostic>> {
+    let cfg = &model.config.print;
+    let engine =
+        Engine::new(print_dir, Some(&model.root.join("fonts")), &cfg.fonts).map_err(|d| vec![d])?;
+    let crop_marks = options.crop_marks || cfg.crop_marks;
+    let jobs = materials::jobs(model)?;
+    let missing: Vec<Diagnostic> = jobs
+        .iter()
+        .map(|j| j.material.template())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|t| !engine.has_template(t))
+        .map(|t| Diagnostic::error(print_dir.join(&t), "找不到印刷模板"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let results: Vec<Result<Made, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| make(model, &engine, job, crop_marks))
+        .collect();
+    let mut made = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(m) => made.push(m),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(kit::assemble(made, cfg.bleed_mm))
+}
+
+/// One finished material.
+pub struct Made {
+    pub job: Job,
+    pub pdf: Vec<u8>,
+    pub preview: Vec<u8>,
+    pub pages: usize,
+}
+
+/// Lays out, exports and previews one job.
+pub fn make(
+    model: &Model,
+    engine: &Engine,
+    job: &Job,
+    crop_marks: bool,
+) -> Result<Made, Diagnostic> {
+    let cfg = &model.config;
+    let scale = f64::from(job.scale);
+    let where_ = || {
+        job.source
+            .clone()
+            .unwrap_or_else(|| crate::config::CONFIG_FILE.into())
+    };
+    let what = format!("印刷品「{}」{}", job.material.label(), job.stem);
+    let compile = |data: &serde_json::Value| {
+        let inputs = json!({
+            "title": job.title,
+            "issuer": { "name": cfg.issuer.name, "short_name": cfg.issuer.short_name.as_deref().unwrap_or(&cfg.issuer.name) },
+            "fonts": engine.families,
+            "page": {
+                "width_mm": job.size.width_mm / scale,
+                "height_mm": job.size.height_mm / scale,
+                "bleed_mm": cfg.print.bleed_mm / scale,
+                "crop_marks": crop_marks,
+                "scale": job.scale,
+            },
+            "hotlines": materials::hotlines(cfg, 3),
+            "qr": job.qr_url.as_deref().map(qr_rows),
+            "url": job.qr_url,
+            "data": data,
+        });
+        let typst::foundations::Value::Dict(inputs) = engine::to_value(inputs) else {
+            unreachable!("a JSON object converts to a dictionary")
+        };
+        engine
+            .compile(&job.material.template(), inputs)
+            .map_err(|e| match e {
+                CompileError::Overflow { field } => Diagnostic::error(
+                    where_(),
+                    format!("{what}：文字太多，缩到最小字号仍放不下；请精简这段文字"),
+                )
+                .field(field),
+                CompileError::Template(d) => Diagnostic {
+                    message: format!("{what}: {}", d.message),
+                    ..d
+                },
+            })
+    };
+    let mut doc = compile(&job.data)?;
+    let mut pages = doc.pages().len();
+    match job.pages {
+        Pages::Exactly(want) if pages != want => {
+            return Err(Diagnostic::error(
+                where_(),
+                format!("{what}：内容排不下，应为 {want} 页，实际排成了 {pages} 页；请精简文字"),
+            ));
+        }
+        Pages::MultipleOf4 if pages % 4 != 0 => {
+            let mut data = job.data.clone();
+            data["pad"] = json!(4 - pages % 4);
+            doc = compile(&data)?;
+            pages = doc.pages().len();
+            if pages % 4 != 0 {
+                return Err(Diagnostic::error(
+                    where_(),
+                    format!("{what}：补空白页后仍有 {pages} 页，不是 4 的倍数"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    let pdf = engine
+        .pdf(&doc, &job.stem)
+        .map_err(|m| Diagnostic::error(where_(), format!("{what}: PDF 导出失败: {m}")))?;
+    let bleed_pt = (cfg.print.bleed_mm / scale * PT_PER_MM) as f32;
+    let pdf = pdfbox::set_bleed_box(&pdf, bleed_pt)
+        .map_err(|m| Diagnostic::error(where_(), format!("{what}: {m}")))?;
+    let preview = engine.png(&doc.pages()[0], PREVIEW_WIDTH_PX);
+    Ok(Made {
+        job: job.clone(),
+        pdf,
+        preview,
+        pages,
+    })
+}
+
+/// The QR code's module rows as strings of `0` and `1`, error correction level M.
+pub fn qr_rows(url: &str) -> Vec<String> {
+    let code = qrcode::QrCode::with_error_correction_level(url, qrcode::EcLevel::M)
+        .expect("a page URL fits a QR code");
+    let width = code.width();
+    code.to_colors()
+        .chunks(width)
+        .map(|row| {
+            row.iter()
+                .map(|c| if *c == qrcode::Color::Dark { '1' } else { '0' })
+                .collect()
+        })
+        .collect()
+}
