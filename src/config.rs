@@ -36,6 +36,9 @@ pub struct Config {
     /// Print kit settings (sizes, bleed, crop marks, fonts).
     #[serde(default)]
     pub print: PrintConfig,
+    /// Screen kit settings: display and LED strip profiles, slide timing.
+    #[serde(default)]
+    pub screens: ScreensConfig,
     /// Free values for templates.
     #[serde(default)]
     pub extra: toml::Table,
@@ -86,6 +89,87 @@ impl Default for PrintConfig {
             event: None,
         }
     }
+}
+
+/// The `[screens]` table: the screens the campaign's slides are made for.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScreensConfig {
+    /// The longest time, in seconds, anti-fraud content may be off a screen (many plans say 60).
+    pub max_gap_seconds: u32,
+    /// How long each display slide stays up, in seconds.
+    pub slide_seconds: u32,
+    pub profiles: Vec<ScreenProfile>,
+}
+
+impl Default for ScreensConfig {
+    fn default() -> Self {
+        let display = |name: &str, width, height| ScreenProfile {
+            name: name.into(),
+            kind: ScreenKind::Display,
+            width,
+            height,
+            colours: StripColours::Red,
+            text_px: None,
+            scroll_px_per_second: 40,
+        };
+        let strip = |name: &str, width, height, colours| ScreenProfile {
+            colours,
+            kind: ScreenKind::Strip,
+            ..display(name, width, height)
+        };
+        ScreensConfig {
+            max_gap_seconds: 60,
+            slide_seconds: 10,
+            profiles: vec![
+                display("display-1920x1080", 1920, 1080),
+                display("display-1280x720", 1280, 720),
+                strip("strip-192x32", 192, 32, StripColours::RedGreenYellow),
+                strip("strip-96x16", 96, 16, StripColours::Red),
+            ],
+        }
+    }
+}
+
+/// One screen the kit makes images for.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenProfile {
+    /// Folder name under `screens/`: letters, digits and `-`.
+    pub name: String,
+    pub kind: ScreenKind,
+    /// Size in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Strips: `red` (single colour) or `red-green-yellow` (two-colour modules).
+    #[serde(default)]
+    pub colours: StripColours,
+    /// Strips: text height in pixels (16 uses a bitmap font); default the strip's height, at most 32.
+    pub text_px: Option<u32>,
+    /// Strips: scrolling speed of the preview animation.
+    #[serde(default = "default_scroll")]
+    pub scroll_px_per_second: u32,
+}
+
+fn default_scroll() -> u32 {
+    40
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScreenKind {
+    /// A full-colour display fed images at its native resolution.
+    Display,
+    /// An LED strip (条屏) of 32×16 modules showing one line of text.
+    Strip,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StripColours {
+    #[default]
+    Red,
+    RedGreenYellow,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -281,6 +365,42 @@ impl Config {
         ] {
             if !(10.0..=5000.0).contains(&v) {
                 complain("print", format!("{what} = {v} 不合理"));
+            }
+        }
+        let sc = &config.screens;
+        if sc.slide_seconds == 0 || sc.slide_seconds > sc.max_gap_seconds {
+            complain(
+                "screens",
+                format!(
+                    "每张幻灯片 {} 秒，应在 1 到 max_gap_seconds（{}）之间",
+                    sc.slide_seconds, sc.max_gap_seconds
+                ),
+            );
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for pr in &sc.profiles {
+            let ok_name = !pr.name.is_empty()
+                && pr
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !ok_name || !names.insert(pr.name.as_str()) {
+                complain(
+                    "screens",
+                    format!(
+                        "屏幕名称 `{}` 重复或含有英文字母、数字、- 以外的字符",
+                        pr.name
+                    ),
+                );
+            }
+            if !(8..=8192).contains(&pr.width) || !(8..=8192).contains(&pr.height) {
+                complain(
+                    "screens",
+                    format!(
+                        "屏幕 `{}` 的尺寸 {}×{} 不合理",
+                        pr.name, pr.width, pr.height
+                    ),
+                );
             }
         }
         let mut seen = std::collections::BTreeSet::new();

@@ -13,4 +13,6 @@ pub mod markdown;
 pub mod output;
 pub mod print;
 pub mod schema;
+pub mod screens;
 pub mod site;
+pub mod typeset;

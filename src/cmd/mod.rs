@@ -59,6 +59,7 @@ pub struct Rendered {
 #[derive(Clone, Copy, Default)]
 pub struct Kits {
     pub print: bool,
+    pub screens: bool,
     pub crop_marks: bool,
 }
 
@@ -66,12 +67,14 @@ pub struct Kits {
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kit {
     Print,
+    Screens,
 }
 
 impl Kits {
     pub fn from_args(skip: &[Kit], crop_marks: bool) -> Kits {
         Kits {
             print: !skip.contains(&Kit::Print),
+            screens: !skip.contains(&Kit::Screens),
             crop_marks,
         }
     }
@@ -103,15 +106,33 @@ pub fn render_campaign(
     })?;
     let mut files = Vec::new();
     let mut downloads = Vec::new();
-    if kits.print {
+    // One Typst engine (templates parsed once, fonts scanned once) serves every typeset kit.
+    let engine = if kits.print || kits.screens {
+        let fonts = model.root.join("fonts");
+        let engine =
+            crate::typeset::Engine::new(&theme.dir, Some(&fonts), &model.config.print.fonts)
+                .map_err(|d| Report {
+                    diagnostics: vec![d],
+                })?;
+        Some(engine)
+    } else {
+        None
+    };
+    if let Some(engine) = engine.as_ref().filter(|_| kits.print) {
         let options = crate::print::PrintOptions {
             crop_marks: kits.crop_marks,
         };
-        match crate::print::render(&model, &theme.print_dir(), &options) {
+        match crate::print::render(&model, engine, &options) {
             Ok(kit) => {
                 files.extend(kit.files);
                 downloads = kit.entries;
             }
+            Err(errors) => report.extend(errors),
+        }
+    }
+    if let Some(engine) = engine.as_ref().filter(|_| kits.screens) {
+        match crate::screens::render(&model, engine) {
+            Ok(kit) => files.extend(kit.files),
             Err(errors) => report.extend(errors),
         }
     }

@@ -81,8 +81,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A stored (uncompressed: PDFs are compressed already) zip with fixed timestamps.
-fn zip(members: &[(String, &[u8])]) -> Vec<u8> {
+/// A stored (uncompressed: PDFs and PNGs are compressed already) zip with fixed timestamps.
+pub fn zip(members: &[(String, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)

@@ -59,7 +59,7 @@ impl Material {
     }
 
     pub fn template(self) -> String {
-        format!("{}.typ", self.name())
+        format!("print/{}.typ", self.name())
     }
 }
 

@@ -2,12 +2,9 @@
 //! a PNG preview of its first page, a manifest print shops can script against, and a zip per
 //! material and size. It reads the model and returns files; it writes nothing.
 
-pub mod engine;
 mod kit;
 pub mod materials;
 mod pdfbox;
-
-use std::path::Path;
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -15,8 +12,8 @@ use serde_json::json;
 use crate::content::Model;
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
-use engine::{CompileError, Engine};
-pub use kit::ManifestEntry;
+use crate::typeset::{self, CompileError, Engine};
+pub use kit::{ManifestEntry, zip as zip_stored};
 use materials::{Job, Pages};
 
 /// Width of the first-page previews shown on the site, in pixels.
@@ -39,12 +36,10 @@ pub struct PrintKit {
 /// Renders every material. All problems are returned together.
 pub fn render(
     model: &Model,
-    print_dir: &Path,
+    engine: &Engine,
     options: &PrintOptions,
 ) -> Result<PrintKit, Vec<Diagnostic>> {
     let cfg = &model.config.print;
-    let engine =
-        Engine::new(print_dir, Some(&model.root.join("fonts")), &cfg.fonts).map_err(|d| vec![d])?;
     let crop_marks = options.crop_marks || cfg.crop_marks;
     let jobs = materials::jobs(model)?;
     let missing: Vec<Diagnostic> = jobs
@@ -53,14 +48,14 @@ pub fn render(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .filter(|t| !engine.has_template(t))
-        .map(|t| Diagnostic::error(print_dir.join(&t), "找不到印刷模板"))
+        .map(|t| Diagnostic::error(engine.template_path(&t), "找不到印刷模板"))
         .collect();
     if !missing.is_empty() {
         return Err(missing);
     }
     let results: Vec<Result<Made, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| make(model, &engine, job, crop_marks))
+        .map(|job| make(model, engine, job, crop_marks))
         .collect();
     let mut made = Vec::new();
     let mut errors = Vec::new();
@@ -116,7 +111,7 @@ pub fn make(
             "url": job.qr_url,
             "data": data,
         });
-        let typst::foundations::Value::Dict(inputs) = engine::to_value(inputs) else {
+        let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs) else {
             unreachable!("a JSON object converts to a dictionary")
         };
         engine

@@ -91,11 +91,6 @@ impl Theme {
         vec![root.join("sass"), self.dir.join("sass")]
     }
 
-    /// The Typst templates of the print kit.
-    pub fn print_dir(&self) -> PathBuf {
-        self.dir.join("print")
-    }
-
     /// Static folders: the theme's first, the campaign's later, so the campaign's files win.
     pub fn static_dirs(&self, root: &Path) -> Vec<PathBuf> {
         vec![self.dir.join("static"), root.join("static")]

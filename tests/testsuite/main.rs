@@ -3,6 +3,7 @@
 mod commands;
 mod errors;
 mod print;
+mod screens;
 mod site;
 mod support;
 mod zola;

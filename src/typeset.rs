@@ -1,6 +1,6 @@
-//! Typst as a library: one engine per build holds the parsed print templates and the fonts; each
-//! material is compiled in its own small `World` whose only per-job state is `sys.inputs`.
-//! Content reaches templates as data, never spliced into Typst source.
+//! Typst as a library, shared by the print and screen kits: one engine per build holds the theme's
+//! parsed Typst templates and the fonts; each job compiles in its own small `World` whose only
+//! per-job state is `sys.inputs`. Content reaches templates as data, never spliced into Typst source.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -27,7 +27,7 @@ pub const DEFAULT_FONTS: &[&str] = &[
     "WenQuanYi Zen Hei",
 ];
 
-/// The compiled-once state of a build: templates, other files of the print folder, fonts.
+/// The compiled-once state of a build: templates and other files of the theme, fonts.
 pub struct Engine {
     dir: PathBuf,
     sources: HashMap<FileId, Source>,
@@ -51,35 +51,40 @@ fn file_id(path: &str) -> FileId {
 }
 
 impl Engine {
-    /// Reads every file of the theme's `print/` folder and finds the fonts: the campaign's
-    /// `fonts/` folder first, then the system's. Without a CJK family the build cannot print.
+    /// Reads the Typst files of the theme (`print/`, `screens/`) and finds the fonts: the
+    /// campaign's `fonts/` folder first, then the system's. Without a CJK family nothing can be
+    /// typeset.
     pub fn new(
-        print_dir: &Path,
+        theme_dir: &Path,
         font_dir: Option<&Path>,
         wanted: &[String],
     ) -> Result<Engine, Diagnostic> {
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
-        for entry in walkdir::WalkDir::new(print_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
+        let typst_dirs = ["print", "screens"].map(|d| theme_dir.join(d));
+        let entries = typst_dirs.iter().flat_map(|d| {
+            walkdir::WalkDir::new(d)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+        });
+        for entry in entries {
             if !entry.file_type().is_file() {
                 continue;
             }
             let rel = display_path(
                 entry
                     .path()
-                    .strip_prefix(print_dir)
-                    .expect("inside print dir"),
+                    .strip_prefix(theme_dir)
+                    .expect("inside theme dir"),
             );
             let id = file_id(&format!("/{rel}"));
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| Diagnostic::error(entry.path(), format!("无法读取印刷模板（{e}）")))?;
+            let bytes = std::fs::read(entry.path()).map_err(|e| {
+                Diagnostic::error(entry.path(), format!("无法读取 Typst 模板（{e}）"))
+            })?;
             if rel.ends_with(".typ") {
                 let text = String::from_utf8(bytes)
-                    .map_err(|_| Diagnostic::error(entry.path(), "印刷模板须为 UTF-8 编码"))?;
+                    .map_err(|_| Diagnostic::error(entry.path(), "Typst 模板须为 UTF-8 编码"))?;
                 sources.insert(id, Source::new(id, text));
             } else {
                 files.insert(id, Bytes::new(bytes));
@@ -113,7 +118,7 @@ impl Engine {
             .field("print.fonts"));
         }
         Ok(Engine {
-            dir: print_dir.to_path_buf(),
+            dir: theme_dir.to_path_buf(),
             sources,
             files,
             fonts: Arc::new(store),
@@ -123,6 +128,11 @@ impl Engine {
 
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(&file_id(&format!("/{name}")))
+    }
+
+    /// Where template `name` lives on disk, for diagnostics.
+    pub fn template_path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
     }
 
     /// Compiles template `main` with `inputs` as `sys.inputs`.
@@ -156,7 +166,7 @@ impl Engine {
                 .and_then(|r| source.lines().byte_to_line(r.start))
                 .map(|l| l + 1);
         }
-        let mut msg = format!("印刷模板错误: {}", first.message);
+        let mut msg = format!("Typst 模板错误: {}", first.message);
         for hint in &first.hints {
             msg.push_str(&format!("（提示: {}）", hint.v));
         }
@@ -187,14 +197,19 @@ impl Engine {
 
     /// A PNG of one page (trim size, no bleed) `width_px` pixels wide.
     pub fn png(&self, page: &typst_layout::Page, width_px: f32) -> Vec<u8> {
+        self.png_sized(page, width_px).2
+    }
+
+    /// The page (trim size, no bleed) as a PNG `width_px` wide, with its pixel width and height.
+    pub fn png_sized(&self, page: &typst_layout::Page, width_px: f32) -> (u32, u32, Vec<u8>) {
         let pt = page.frame.width().to_pt() as f32;
         let options = typst_render::RenderOptions {
             pixel_per_pt: typst::utils::Scalar::new(f64::from(width_px / pt)),
             render_bleed: false,
         };
-        typst_render::render(page, &options)
-            .encode_png()
-            .expect("encoding an in-memory pixmap")
+        let pixmap = typst_render::render(page, &options);
+        let png = pixmap.encode_png().expect("encoding an in-memory pixmap");
+        (pixmap.width(), pixmap.height(), png)
     }
 }
 

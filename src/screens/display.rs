@@ -1,0 +1,203 @@
+//! Slides for full-colour displays: one per scam type, one per slogan and a hotline slide, each
+//! exactly the profile's pixel size, plus `playlist.json` and `playlist.m3u`.
+
+use serde_json::{Value, json};
+
+use super::{ProfileSummary, ScreenEntry, ScreenKit};
+use crate::config::{ScreenKind, ScreenProfile};
+use crate::content::{Kind, KindData, Model};
+use crate::diag::Diagnostic;
+use crate::output::OutFile;
+use crate::typeset::{self, CompileError, Engine};
+
+const TEMPLATE: &str = "screens/slide.typ";
+
+/// A slide to make: its file stem, title and data for the template.
+struct Slide {
+    stem: String,
+    title: String,
+    qr_url: Option<String>,
+    data: Value,
+    source: std::path::PathBuf,
+}
+
+fn slides(model: &Model) -> Vec<Slide> {
+    let c = &model.config;
+    let mut out = vec![Slide {
+        stem: "hotline".into(),
+        title: "报警与举报电话".into(),
+        qr_url: None,
+        data: json!({
+            "kind": "hotline",
+            "channels": c.channels.iter().map(|ch| json!({ "name": ch.name, "number": ch.number, "when": ch.when })).collect::<Vec<_>>(),
+        }),
+        source: crate::config::CONFIG_FILE.into(),
+    }];
+    for id in model.pages_of(Kind::Scam) {
+        let p = &model.pages[id];
+        let KindData::Scam { fields, .. } = &p.kind else {
+            continue;
+        };
+        out.push(Slide {
+            stem: format!("scam-{}", p.slug),
+            title: p.title.clone(),
+            qr_url: c.base_url.as_ref().map(|b| format!("{b}{}", p.path)),
+            data: json!({
+                "kind": "scam",
+                "title": p.title,
+                "rule": fields.rule,
+                "red_flags": fields.red_flags.iter().take(3).collect::<Vec<_>>(),
+            }),
+            source: p.source.clone(),
+        });
+    }
+    let slogans_source = model
+        .sections
+        .iter()
+        .find(|s| !s.slogans.is_empty())
+        .map(|s| s.source.clone());
+    for (i, s) in model.slogans().enumerate() {
+        out.push(Slide {
+            stem: format!("slogan-{:02}", i + 1),
+            title: s.text.clone(),
+            qr_url: None,
+            data: json!({ "kind": "slogan", "text": s.text }),
+            source: slogans_source.clone().unwrap_or_default(),
+        });
+    }
+    out
+}
+
+pub fn render(
+    model: &Model,
+    engine: &Engine,
+    profile: &ScreenProfile,
+) -> Result<ScreenKit, Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    let c = &model.config;
+    let slides = slides(model);
+    let made: Vec<Result<Vec<u8>, Diagnostic>> = slides
+        .par_iter()
+        .map(|s| render_slide(model, engine, profile, s))
+        .collect();
+    let mut kit = ScreenKit {
+        files: Vec::new(),
+        entries: Vec::new(),
+        profiles: Vec::new(),
+    };
+    let mut errors = Vec::new();
+    let seconds = c.screens.slide_seconds;
+    let mut playlist = Vec::new();
+    let mut m3u = String::from("#EXTM3U\n");
+    for (i, (slide, png)) in slides.iter().zip(made).enumerate() {
+        let png = match png {
+            Ok(p) => p,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        let name = format!("{:02}-{}.png", i + 1, slide.stem);
+        let file = format!("screens/{}/{name}", profile.name);
+        kit.entries.push(ScreenEntry {
+            profile: profile.name.clone(),
+            kind: ScreenKind::Display,
+            file: file.clone(),
+            title: slide.title.clone(),
+            width: Some(profile.width),
+            height: Some(profile.height),
+            bytes: png.len(),
+        });
+        playlist.push(json!({ "file": name, "title": slide.title, "seconds": seconds }));
+        m3u.push_str(&format!(
+            "#EXTINF:{seconds},{}\n{name}\n",
+            slide.title.replace('\n', " ")
+        ));
+        kit.files.push(OutFile::bytes(file, png));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let loop_seconds = seconds * playlist.len() as u32;
+    let list = json!({
+        "profile": profile.name,
+        "width": profile.width,
+        "height": profile.height,
+        "seconds_per_slide": seconds,
+        "loop_seconds": loop_seconds,
+        "max_gap_seconds": c.screens.max_gap_seconds,
+        "note": format!(
+            "每张 {seconds} 秒，全部播完一轮 {loop_seconds} 秒。与本单位其他画面穿插播放时，两张反诈画面之间的其他内容不要超过 {} 秒。",
+            c.screens.max_gap_seconds.saturating_sub(seconds)
+        ),
+        "slides": playlist,
+    });
+    let mut json = serde_json::to_string_pretty(&list).expect("playlist serializes");
+    json.push('\n');
+    kit.files.push(OutFile::bytes(
+        format!("screens/{}/playlist.json", profile.name),
+        json,
+    ));
+    kit.files.push(OutFile::bytes(
+        format!("screens/{}/playlist.m3u", profile.name),
+        m3u,
+    ));
+    kit.profiles.push(ProfileSummary {
+        name: profile.name.clone(),
+        kind: ScreenKind::Display,
+        width: profile.width,
+        height: profile.height,
+        loop_seconds: Some(loop_seconds),
+        max_gap_seconds: Some(c.screens.max_gap_seconds),
+    });
+    Ok(kit)
+}
+
+fn render_slide(
+    model: &Model,
+    engine: &Engine,
+    profile: &ScreenProfile,
+    slide: &Slide,
+) -> Result<Vec<u8>, Diagnostic> {
+    let c = &model.config;
+    let inputs = json!({
+        "page": { "width": profile.width, "height": profile.height },
+        "fonts": engine.families,
+        "issuer": { "name": c.issuer.name },
+        "hotlines": crate::print::materials::hotlines(c, 2),
+        "qr": slide.qr_url.as_deref().map(crate::print::qr_rows),
+        "data": slide.data,
+    });
+    let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs) else {
+        unreachable!("a JSON object converts to a dictionary")
+    };
+    let what = format!("屏幕「{}」的画面 {}", profile.name, slide.stem);
+    let doc = engine.compile(TEMPLATE, inputs).map_err(|e| match e {
+        CompileError::Overflow { field } => Diagnostic::error(
+            &slide.source,
+            format!(
+                "{what}：文字太多，{}×{} 的屏幕放不下",
+                profile.width, profile.height
+            ),
+        )
+        .field(field),
+        CompileError::Template(d) => Diagnostic {
+            message: format!("{what}: {}", d.message),
+            ..d
+        },
+    })?;
+    if doc.pages().len() != 1 {
+        return Err(Diagnostic::error(
+            &slide.source,
+            format!("{what}：内容超出一屏"),
+        ));
+    }
+    let (w, h, png) = engine.png_sized(&doc.pages()[0], profile.width as f32);
+    if (w, h) != (profile.width, profile.height) {
+        return Err(Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!("{what}：生成了 {w}×{h}，与屏幕尺寸不符"),
+        ));
+    }
+    Ok(png)
+}

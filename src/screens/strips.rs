@@ -1,0 +1,248 @@
+//! LED strips (条屏): for every slogan, exact-size page images that split it into screens, one
+//! long image for the controller's own scrolling, an animated GIF of the scroll, and 1-bit BMP
+//! pages for old controllers; plus all slogans as UTF-8 and GB18030 text files.
+
+use std::path::Path;
+
+use super::strip::{self, BitmapFont, Palette, Scale};
+use super::{ProfileSummary, ScreenEntry, ScreenKit};
+use crate::config::{ScreenKind, ScreenProfile, StripColours};
+use crate::content::{Model, kinds::MAX_SLOGAN_CHARS};
+use crate::diag::Diagnostic;
+use crate::output::OutFile;
+
+/// Blank columns before and after the text in the long strip.
+const STRIP_MARGIN_PX: u32 = 16;
+/// A full slogan longer than this many screens is shown in its short form.
+const MAX_PAGES_FULL: usize = 3;
+
+pub fn render(model: &Model, profile: &ScreenProfile) -> Result<ScreenKit, Vec<Diagnostic>> {
+    let font = load_font()?;
+    let what = format!("条屏「{}」", profile.name);
+    let text_px = profile.text_px.unwrap_or(profile.height.min(32));
+    let scale = Scale::for_text_height(text_px).map_err(|e| {
+        vec![
+            Diagnostic::error(crate::config::CONFIG_FILE, format!("{what}: {e}"))
+                .field("screens.profiles"),
+        ]
+    })?;
+    if scale.text_height() > profile.height {
+        return Err(vec![
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "{what}：文字高 {} 像素，超过了屏幕高度 {} 像素",
+                    scale.text_height(),
+                    profile.height
+                ),
+            )
+            .field("screens.profiles"),
+        ]);
+    }
+    let palette = match profile.colours {
+        StripColours::Red => Palette::SingleRed,
+        StripColours::RedGreenYellow => Palette::RedGreenYellow,
+    };
+    let (px_per_frame, delay_ms) = scroll_step(profile.scroll_px_per_second);
+    let source = model
+        .sections
+        .iter()
+        .find(|s| !s.slogans.is_empty())
+        .map(|s| s.source.clone())
+        .unwrap_or_default();
+    let dir = format!("screens/{}", profile.name);
+    let mut kit = ScreenKit {
+        files: Vec::new(),
+        entries: Vec::new(),
+        profiles: Vec::new(),
+    };
+    let mut errors = Vec::new();
+    let mut texts = Vec::new();
+    for (i, slogan) in model.slogans().enumerate() {
+        let stem = format!("slogan-{:02}", i + 1);
+        // Slogans are red on every strip: red is in both palettes, and on two-colour strips green
+        // and yellow stay free for the operator's own messages.
+        let render = |text: &str| strip::render_line(text, &font, scale, strip::RED);
+        let full = match render(&slogan.text) {
+            Ok(l) => l,
+            Err(missing) => {
+                errors.push(missing_glyph(&source, &what, &slogan.text, missing.ch));
+                continue;
+            }
+        };
+        let too_long = |l: &strip::Line| {
+            strip::pages(l, profile.width, profile.height)
+                .map_or(true, |p| p.len() > MAX_PAGES_FULL)
+        };
+        let (text, line) = if too_long(&full) {
+            match render(&slogan.short) {
+                Ok(l) => (slogan.short.clone(), l),
+                Err(missing) => {
+                    errors.push(missing_glyph(&source, &what, &slogan.short, missing.ch));
+                    continue;
+                }
+            }
+        } else {
+            (slogan.text.clone(), full)
+        };
+        let fail = |e: strip::StripError| {
+            Diagnostic::error(&source, format!("{what}，口号「{text}」: {e}")).field("slogans")
+        };
+        let made = (|| {
+            let mut out = Vec::new();
+            for (k, page) in strip::pages(&line, profile.width, profile.height)?
+                .iter()
+                .enumerate()
+            {
+                out.push((
+                    format!("{stem}-page-{}.png", k + 1),
+                    strip::png_indexed(page, palette)?,
+                    Some((page.width(), page.height())),
+                ));
+                out.push((
+                    format!("{stem}-page-{}.bmp", k + 1),
+                    strip::bmp_1bit(page),
+                    Some((page.width(), page.height())),
+                ));
+            }
+            let long = strip::long_strip(&line, profile.height, STRIP_MARGIN_PX)?;
+            out.push((
+                format!("{stem}-strip.png"),
+                strip::png_indexed(&long, palette)?,
+                Some((long.width(), long.height())),
+            ));
+            let gif = strip::scroll_gif(
+                &line,
+                profile.width,
+                profile.height,
+                px_per_frame,
+                delay_ms,
+                palette,
+            )?;
+            out.push((
+                format!("{stem}-scroll.gif"),
+                gif,
+                Some((profile.width, profile.height)),
+            ));
+            Ok::<_, strip::StripError>(out)
+        })();
+        match made {
+            Ok(files) => {
+                for (name, bytes, size) in files {
+                    push(&mut kit, profile, &dir, &name, &text, bytes, size);
+                }
+                texts.push(text);
+            }
+            Err(e) => errors.push(fail(e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut utf8 = texts.join("\r\n");
+    utf8.push_str("\r\n");
+    push(
+        &mut kit,
+        profile,
+        &dir,
+        "slogans-utf8.txt",
+        "全部口号（UTF-8）",
+        utf8.clone().into_bytes(),
+        None,
+    );
+    push(
+        &mut kit,
+        profile,
+        &dir,
+        "slogans-gb18030.txt",
+        "全部口号（GB18030，供中文 Windows 上的控制软件）",
+        strip::gb18030(&utf8),
+        None,
+    );
+    let speed = serde_json::json!({ "px_per_frame": px_per_frame, "frame_delay_ms": delay_ms });
+    let mut info = serde_json::to_string_pretty(&serde_json::json!({
+        "profile": profile.name, "width": profile.width, "height": profile.height,
+        "text_px": scale.text_height(), "colours": profile.colours, "scroll": speed,
+        "max_short_chars": MAX_SLOGAN_CHARS,
+    }))
+    .expect("serializes");
+    info.push('\n');
+    push(
+        &mut kit,
+        profile,
+        &dir,
+        "strip.json",
+        "条屏参数",
+        info.into_bytes(),
+        None,
+    );
+    kit.profiles.push(ProfileSummary {
+        name: profile.name.clone(),
+        kind: ScreenKind::Strip,
+        width: profile.width,
+        height: profile.height,
+        loop_seconds: None,
+        max_gap_seconds: None,
+    });
+    Ok(kit)
+}
+
+fn push(
+    kit: &mut ScreenKit,
+    profile: &ScreenProfile,
+    dir: &str,
+    name: &str,
+    title: &str,
+    bytes: Vec<u8>,
+    size: Option<(u32, u32)>,
+) {
+    let file = format!("{dir}/{name}");
+    kit.entries.push(ScreenEntry {
+        profile: profile.name.clone(),
+        kind: ScreenKind::Strip,
+        file: file.clone(),
+        title: title.to_string(),
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+        bytes: bytes.len(),
+    });
+    kit.files.push(OutFile::bytes(file, bytes));
+}
+
+/// Frame step and delay for a scroll speed: GIF delays come in 10 ms units, so the step is the
+/// whole number of pixels that keeps the delay closest to 50 ms.
+pub fn scroll_step(px_per_second: u32) -> (u32, u32) {
+    let speed = px_per_second.max(1);
+    let px = ((speed as f64 * 0.05).round() as u32).max(1);
+    let delay = ((px as f64 * 1000.0 / speed as f64 / 10.0).round() as u32 * 10).clamp(20, 655_350);
+    (px, delay)
+}
+
+fn missing_glyph(source: &Path, what: &str, text: &str, ch: char) -> Diagnostic {
+    Diagnostic::error(
+        source,
+        format!("{what}：口号「{text}」里的字「{ch}」（U+{:04X}）在点阵字体 GNU Unifont 里没有，条屏上会显示成空白；请换一个字", ch as u32),
+    )
+    .field("slogans")
+}
+
+fn load_font() -> Result<BitmapFont, Vec<Diagnostic>> {
+    BitmapFont::load(Path::new(strip::UNIFONT_PATH)).map_err(|e| {
+        vec![Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!("条屏需要点阵字体 GNU Unifont（{e}）。Debian/Ubuntu 请安装: sudo apt-get install unifont"),
+        )
+        .field("screens.profiles")]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scroll_steps_are_whole_pixels_and_ten_ms_units() {
+        assert_eq!(super::scroll_step(40), (2, 50));
+        assert_eq!(super::scroll_step(20), (1, 50));
+        assert_eq!(super::scroll_step(100), (5, 50));
+        assert_eq!(super::scroll_step(30), (2, 70));
+    }
+}
