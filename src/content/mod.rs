@@ -131,6 +131,15 @@ impl Model {
         self.sections.iter().flat_map(|s| &s.slogans)
     }
 
+    /// The file holding the slogans collection, for diagnostics about a slogan.
+    pub fn slogans_source(&self) -> PathBuf {
+        self.sections
+            .iter()
+            .find(|s| !s.slogans.is_empty())
+            .map(|s| s.source.clone())
+            .unwrap_or_default()
+    }
+
     pub fn page_date(&self, id: PageId) -> Option<&Date> {
         self.pages[id].front.date.as_ref()
     }

@@ -440,17 +440,13 @@ fn banners(model: &Model, out: &mut Vec<Job>) {
             format!("-1to{scale}")
         }
     );
-    let slogans_source = model
-        .sections
-        .iter()
-        .find(|s| !s.slogans.is_empty())
-        .map(|s| s.source.clone());
+    let slogans_source = model.slogans_source();
     for (i, s) in model.slogans().enumerate() {
         out.push(Job {
             material: Material::Banner,
             stem: format!("slogan-{:02}-{label}", i + 1),
             title: s.text.clone(),
-            source: slogans_source.clone(),
+            source: Some(slogans_source.clone()),
             size: size(&label, w, h),
             scale,
             pages: Pages::Exactly(1),

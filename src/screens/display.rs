@@ -51,18 +51,14 @@ fn slides(model: &Model) -> Vec<Slide> {
             source: p.source.clone(),
         });
     }
-    let slogans_source = model
-        .sections
-        .iter()
-        .find(|s| !s.slogans.is_empty())
-        .map(|s| s.source.clone());
+    let slogans_source = model.slogans_source();
     for (i, s) in model.slogans().enumerate() {
         out.push(Slide {
             stem: format!("slogan-{:02}", i + 1),
             title: s.text.clone(),
             qr_url: None,
             data: json!({ "kind": "slogan", "text": s.text }),
-            source: slogans_source.clone().unwrap_or_default(),
+            source: slogans_source.clone(),
         });
     }
     out

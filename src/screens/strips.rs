@@ -44,12 +44,7 @@ pub fn render(model: &Model, profile: &ScreenProfile) -> Result<ScreenKit, Vec<D
         StripColours::RedGreenYellow => Palette::RedGreenYellow,
     };
     let (px_per_frame, delay_ms) = scroll_step(profile.scroll_px_per_second);
-    let source = model
-        .sections
-        .iter()
-        .find(|s| !s.slogans.is_empty())
-        .map(|s| s.source.clone())
-        .unwrap_or_default();
+    let source = model.slogans_source();
     let dir = format!("screens/{}", profile.name);
     let mut kit = ScreenKit {
         files: Vec::new(),
