@@ -136,7 +136,7 @@ pub fn render_campaign(
             Err(errors) => report.extend(errors),
         }
     }
-    match crate::site::render(&model, &downloads) {
+    match crate::site::render(&model, &theme, &downloads) {
         Ok(site) => files.extend(site),
         Err(errors) => report.extend(errors),
     }

@@ -55,7 +55,7 @@ pub(super) fn link(
     root: &Path,
     config: Config,
     raw_sections: Vec<RawSection>,
-    mut raw_pages: Vec<RawPage>,
+    raw_pages: Vec<RawPage>,
     asset_files: Vec<String>,
     unloaded: &BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
@@ -70,9 +70,6 @@ pub(super) fn link(
         .map(|s| section_path(s, diags))
         .collect();
 
-    for p in &mut raw_pages {
-        p.dir = p.dir.clone();
-    }
     let mut pages_by_path: Vec<(String, RawPage)> = raw_pages
         .into_iter()
         .map(|p| {

@@ -28,9 +28,12 @@ enum Job {
 }
 
 /// Renders the whole site. Every problem found is returned, not only the first.
-pub fn render(model: &Model, downloads: &[ManifestEntry]) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+pub fn render(
+    model: &Model,
+    theme: &Theme,
+    downloads: &[ManifestEntry],
+) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let root = &model.root;
-    let theme = Theme::find(root, &model.config.theme).map_err(|d| vec![d])?;
     let env = theme.environment(root)?;
     let site = val(views::site(model, !downloads.is_empty()));
 
@@ -46,7 +49,7 @@ pub fn render(model: &Model, downloads: &[ManifestEntry]) -> Result<Vec<OutFile>
     jobs.extend((0..model.pages.len()).map(Job::Page));
     let rendered: Vec<Result<OutFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(model, &env, &theme, &site, downloads, job))
+        .map(|job| render_job(model, &env, theme, &site, downloads, job))
         .collect();
 
     let mut errors = Vec::new();
