@@ -180,7 +180,7 @@ fn gb18030_text_decodes_back_to_the_slogans() {
 }
 
 #[test]
-fn a_character_missing_from_the_bitmap_font_stops_the_build() {
+fn a_character_missing_from_the_strip_fonts_stops_the_build() {
     let c = Campaign::fixture("valid");
     c.edit(
         "content/slogans/_index.md",
@@ -194,5 +194,59 @@ fn a_character_missing_from_the_bitmap_font_stops_the_build() {
     );
     c.fanzha(&["build", "--skip", "print"])
         .fails()
-        .says("content/slogans/_index.md: 错误: 字段 `slogans`: 条屏「strip-192x32」：口号「凡是网络兼职刷单返还佣金就是诈骗😀」里的字「😀」（U+1F600）在点阵字体 GNU Unifont 里没有");
+        .says("content/slogans/_index.md: 错误: 字段 `slogans`: 条屏「strip-192x32」：口号「凡是网络兼职刷单返还佣金就是诈骗😀」里的字「😀」（U+1F600）在黑体 Noto Sans CJK SC Bold 里没有")
+        .says("content/slogans/_index.md: 错误: 字段 `slogans`: 条屏「strip-96x16」：口号「凡是网络兼职刷单返还佣金就是诈骗😀」里的字「😀」（U+1F600）在点阵字体 GNU Unifont 里没有");
+}
+
+/// Lit rows of an indexed image, top to bottom.
+fn lit_rows(w: u32, idx: &[u8]) -> Vec<u32> {
+    (0..idx.len() as u32 / w)
+        .filter(|y| {
+            idx[(y * w) as usize..((y + 1) * w) as usize]
+                .iter()
+                .any(|&i| i != 0)
+        })
+        .collect()
+}
+
+#[test]
+fn text_of_32_pixels_is_a_thresholded_outline_font_filling_the_strip() {
+    let c = Campaign::fixture("valid");
+    c.fanzha(&["build", "--skip", "print"]).ok();
+    let strip = c.snapshot("public/screens/strip-192x32");
+    let (w, h, _, idx) = decode_png(&strip["slogan-01-page-1.png"]);
+    let rows = lit_rows(w, &idx);
+    assert!(
+        rows.len() >= 28,
+        "ideographs fill the 32-pixel height, lit rows: {rows:?}"
+    );
+    // Unifont pixel-doubled would light only whole 2 × 2 blocks; outlines do not.
+    let at = |x: u32, y: u32| idx[(y * w + x) as usize];
+    let blocky = (0..h / 2).all(|by| {
+        (0..w / 2).all(|bx| {
+            let v = at(2 * bx, 2 * by);
+            [(1, 0), (0, 1), (1, 1)]
+                .iter()
+                .all(|&(dx, dy)| at(2 * bx + dx, 2 * by + dy) == v)
+        })
+    });
+    assert!(!blocky, "drawn from outlines, not doubled bitmap pixels");
+    assert!(
+        strip["strip.json"]
+            .windows(9)
+            .any(|s| s == "Noto Sans".as_bytes())
+    );
+}
+
+#[test]
+fn a_text_size_no_font_draws_is_refused_naming_the_profile() {
+    let c = Campaign::fixture("valid");
+    c.edit("config.toml", "[campaign]", "[screens]\nprofiles = [{ name = \"door\", kind = \"strip\", width = 96, height = 32, text_px = 20 }]\n\n[campaign]");
+    c.fanzha(&["build", "--skip", "print"])
+        .fails()
+        .says("config.toml: 错误: 字段 `screens.profiles`: 条屏「door」：文字高 20 像素不支持");
+    c.edit("config.toml", "text_px = 20", "text_px = 40");
+    c.fanzha(&["build", "--skip", "print"])
+        .fails()
+        .says("条屏「door」：文字高 40 像素，超过了屏幕高度 32 像素");
 }
