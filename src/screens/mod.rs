@@ -23,6 +23,8 @@ pub struct ScreenEntry {
     pub kind: ScreenKind,
     pub file: String,
     pub title: String,
+    /// The content file the image was made from, when it is one page's (a scam type's slide).
+    pub source: Option<String>,
     /// Pixel size, for images.
     pub width: Option<u32>,
     pub height: Option<u32>,

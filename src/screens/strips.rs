@@ -257,6 +257,7 @@ fn push(
         kind: ScreenKind::Strip,
         file: file.clone(),
         title: title.to_string(),
+        source: None,
         width: size.map(|s| s.0),
         height: size.map(|s| s.1),
         bytes: bytes.len(),

@@ -56,6 +56,13 @@ fn display_slides_have_exact_sizes_and_a_playlist() {
         (Some(1920), Some(1080))
     );
     assert!(site.contains_key("zip/display-1920x1080.zip"));
+    let shuadan = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "screens/display-1920x1080/02-scam-shuadan.png")
+        .expect("the scam slide is in the manifest");
+    assert_eq!(shuadan["source"], "content/scams/shuadan.md");
 }
 
 #[test]
@@ -130,6 +137,14 @@ fn strip_pages_are_exact_palette_only_images() {
             lit += idx.iter().filter(|&&i| i != 0).count();
         }
         assert!(lit > pages.len() * 50, "{profile}: text is drawn");
+        let downloads = c.read("public/downloads/index.html");
+        for listed in [
+            format!("screens/zip/{profile}.zip"),
+            format!("screens/{profile}/slogan-01-scroll.gif"),
+            format!("LED 条屏 {w}×{h} 像素"),
+        ] {
+            assert!(downloads.contains(&listed), "下载中心 lists {listed}");
+        }
         let bmp = &screens[&pages[0].0.replace(".png", ".bmp")];
         assert_eq!(&bmp[..2], b"BM");
         assert_eq!(u16::from_le_bytes([bmp[28], bmp[29]]), 1, "1 bit per pixel");
