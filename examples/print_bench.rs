@@ -3,7 +3,9 @@
 //! (first round cold, as in a fresh process; later rounds with Typst's memo cache warm), and each
 //! material made alone, warm, with its PDF size.
 //!
-//!     cargo run --example print_bench [-- CAMPAIGN_DIR [ROUNDS]]
+//!     cargo run --example print_bench [-- CAMPAIGN_DIR [ROUNDS [MATERIAL]]]
+//!
+//! With ROUNDS 0 and a MATERIAL (poster, board, …) only that material's jobs run, for profiling.
 //!
 //! The dev profile compiles dependencies (Typst) at opt-level 2, so this measures optimised
 //! layout code without a separate release build.
@@ -27,6 +29,7 @@ fn main() {
     // Typst's memo cache is process-wide: run `… -- DIR 0` (jobs one at a time, nothing cached)
     // and `… -- DIR 3` (whole kit) as separate processes.
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let only = args.next();
     rayon::ThreadPoolBuilder::new()
         .stack_size(16 << 20)
         .build_global()
@@ -56,7 +59,7 @@ fn main() {
         whole_kit(&model, &root, &theme_dir, &options, rounds);
         return;
     }
-    one_at_a_time(&model, &root, &theme_dir);
+    one_at_a_time(&model, &root, &theme_dir, only.as_deref());
 }
 
 fn whole_kit(
@@ -98,6 +101,7 @@ fn one_at_a_time(
     model: &fanzha::content::Model,
     root: &std::path::Path,
     theme_dir: &std::path::Path,
+    only: Option<&str>,
 ) {
     // In a fresh process, one job at a time: each material's first job pays for its template; the
     // others are new data on a warm template, which is what one more poster costs.
@@ -107,7 +111,8 @@ fn one_at_a_time(
         &model.config.print.fonts,
     )
     .expect("fonts found");
-    let jobs = materials::jobs(model).expect("jobs");
+    let mut jobs = materials::jobs(model).expect("jobs");
+    jobs.retain(|j| only.is_none_or(|m| j.material.name() == m));
     let mut by_material: BTreeMap<&str, (Duration, usize, Duration, usize)> = BTreeMap::new();
     let mut a3 = Vec::new();
     for job in &jobs {
@@ -144,6 +149,9 @@ fn one_at_a_time(
         );
     }
     // The first A3 poster follows the A4 of the same scam type, so all of them are warm-template.
+    if a3.is_empty() {
+        return;
+    }
     let mean = a3.iter().map(|(e, _)| ms(*e)).sum::<f64>() / a3.len() as f64;
     let max_kb = a3.iter().map(|(_, b)| *b).max().unwrap_or(0) as f64 / 1024.0;
     println!(

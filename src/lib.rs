@@ -12,6 +12,7 @@ pub mod diag;
 pub mod markdown;
 pub mod output;
 pub mod print;
+pub mod qr;
 pub mod schema;
 pub mod screens;
 pub mod site;

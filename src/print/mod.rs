@@ -16,8 +16,8 @@ use crate::typeset::{self, CompileError, Engine};
 pub use kit::{ManifestEntry, zip as zip_stored};
 use materials::{Job, Pages};
 
-/// Width of the first-page previews shown on the site, in pixels.
-const PREVIEW_WIDTH_PX: f32 = 480.0;
+/// Width of the first-page previews, in pixels: twice the 120 CSS pixels the site shows them at.
+const PREVIEW_WIDTH_PX: f32 = 240.0;
 
 /// Millimetres to PDF points.
 pub const PT_PER_MM: f64 = 72.0 / 25.4;
@@ -107,7 +107,7 @@ pub fn make(
                 "scale": job.scale,
             },
             "hotlines": materials::hotlines(cfg, 3),
-            "qr": job.qr_url.as_deref().map(qr_rows),
+            "qr": job.qr_url.as_deref().map(crate::qr::encode),
             "url": job.qr_url,
             "data": data,
         });
@@ -164,19 +164,4 @@ pub fn make(
         preview,
         pages,
     })
-}
-
-/// The QR code's module rows as strings of `0` and `1`, error correction level M.
-pub fn qr_rows(url: &str) -> Vec<String> {
-    let code = qrcode::QrCode::with_error_correction_level(url, qrcode::EcLevel::M)
-        .expect("a page URL fits a QR code");
-    let width = code.width();
-    code.to_colors()
-        .chunks(width)
-        .map(|row| {
-            row.iter()
-                .map(|c| if *c == qrcode::Color::Dark { '1' } else { '0' })
-                .collect()
-        })
-        .collect()
 }

@@ -167,7 +167,7 @@ fn render_slide(
         "fonts": engine.families,
         "issuer": { "name": c.issuer.name },
         "hotlines": crate::print::materials::hotlines(c, 2),
-        "qr": slide.qr_url.as_deref().map(crate::print::qr_rows),
+        "qr": slide.qr_url.as_deref().map(crate::qr::encode),
         "data": slide.data,
     });
     let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs) else {
