@@ -2,7 +2,7 @@
 //! PDFs (and, in later stages, screen images).
 //!
 //! The pipeline reads top to bottom: `config` and `content` load one immutable `content::Model`;
-//! renderers (`print`, `site`) read the model and return files; `output` alone writes them.
+//! renderers (`print`, `screens`, `share`, `site`, then `search` over the site's pages) read the model and return files; `output` alone writes them.
 
 pub mod cmd;
 pub mod config;
@@ -15,5 +15,7 @@ pub mod print;
 pub mod qr;
 pub mod schema;
 pub mod screens;
+pub mod search;
+pub mod share;
 pub mod site;
 pub mod typeset;

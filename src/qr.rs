@@ -1,5 +1,5 @@
-//! QR codes for the typeset outputs: a page's address as the few rectangles that cover its dark
-//! modules, so templates draw a handful of shapes instead of scanning modules in Typst script.
+//! QR codes of page addresses: the few rectangles that cover the dark modules, which the Typst
+//! templates draw (print and screens) and the site writes as a small SVG.
 
 use serde::Serialize;
 
@@ -26,6 +26,22 @@ pub fn encode(url: &str) -> QrRects {
         modules: n,
         rects: rects(&dark, n),
     }
+}
+
+/// An SVG of the QR code of `url`, for the site: one path of the rectangles, a four-module quiet
+/// zone, crisp edges.
+pub fn svg(url: &str) -> String {
+    let q = encode(url);
+    let size = q.modules + 8;
+    let path: String = q
+        .rects
+        .iter()
+        .map(|[x, y, w, h]| format!("M{} {}h{w}v{h}h-{w}z", x + 4, y + 4))
+        .collect();
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{path}\"/></svg>\n"
+    )
 }
 
 /// Horizontal runs of dark modules, each merged with the identical run of the rows below.
@@ -98,6 +114,17 @@ mod tests {
             "runs merge: {} rects",
             q.rects.len()
         );
+    }
+
+    #[test]
+    fn svg_draws_each_rectangle_inside_a_quiet_zone() {
+        let url = "https://example.org/scams/shuadan/";
+        let (q, svg) = (encode(url), svg(url));
+        let size = q.modules + 8;
+        assert!(svg.contains(&format!("viewBox=\"0 0 {size} {size}\"")));
+        let [x, y, w, h] = q.rects[0];
+        assert!(svg.contains(&format!("M{} {}h{w}v{h}h-{w}z", x + 4, y + 4)));
+        assert_eq!(svg.matches('M').count(), q.rects.len());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Typst as a library, shared by the print and screen kits: one engine per build holds the theme's
+//! Typst as a library, shared by the print and screen kits and the share cards: one engine per build holds the theme's
 //! parsed Typst templates and the fonts; each job compiles in its own small `World` whose only
 //! per-job state is `sys.inputs`. Content reaches templates as data, never spliced into Typst source.
 
@@ -51,7 +51,8 @@ fn file_id(path: &str) -> FileId {
 }
 
 impl Engine {
-    /// Reads the Typst files of the theme (`typst/` shared components, `print/`, `screens/`) and finds the fonts: the
+    /// Reads the Typst files of the theme (`typst/` shared components, `print/`, `screens/`,
+    /// `share/`) and finds the fonts: the
     /// campaign's `fonts/` folder first, then the system's. Without a CJK family nothing can be
     /// typeset.
     pub fn new(
@@ -61,7 +62,7 @@ impl Engine {
     ) -> Result<Engine, Diagnostic> {
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
-        let typst_dirs = ["typst", "print", "screens"].map(|d| theme_dir.join(d));
+        let typst_dirs = ["typst", "print", "screens", "share"].map(|d| theme_dir.join(d));
         let entries = typst_dirs.iter().flat_map(|d| {
             walkdir::WalkDir::new(d)
                 .sort_by_file_name()

@@ -60,6 +60,7 @@ pub struct Rendered {
 pub struct Kits {
     pub print: bool,
     pub screens: bool,
+    pub share: bool,
     pub crop_marks: bool,
 }
 
@@ -68,6 +69,8 @@ pub struct Kits {
 pub enum Kit {
     Print,
     Screens,
+    /// The share card (1200×630 PNG) of every page.
+    Share,
 }
 
 impl Kits {
@@ -75,6 +78,7 @@ impl Kits {
         Kits {
             print: !skip.contains(&Kit::Print),
             screens: !skip.contains(&Kit::Screens),
+            share: !skip.contains(&Kit::Share),
             crop_marks,
         }
     }
@@ -107,7 +111,7 @@ pub fn render_campaign(
     let mut files = Vec::new();
     let mut downloads = crate::site::Downloads::default();
     // One Typst engine (templates parsed once, fonts scanned once) serves every typeset kit.
-    let engine = if kits.print || kits.screens {
+    let engine = if kits.print || kits.screens || kits.share {
         let fonts = model.root.join("fonts");
         let engine =
             crate::typeset::Engine::new(&theme.dir, Some(&fonts), &model.config.print.fonts)
@@ -140,8 +144,28 @@ pub fn render_campaign(
             Err(errors) => report.extend(errors),
         }
     }
-    match crate::site::render(&model, &theme, &downloads) {
-        Ok(site) => files.extend(site),
+    let mut share_cards = false;
+    if let Some(engine) = engine.as_ref().filter(|_| kits.share) {
+        match crate::share::render(&model, engine) {
+            Ok(cards) => {
+                files.extend(cards);
+                share_cards = true;
+            }
+            Err(errors) => report.extend(errors),
+        }
+    }
+    let made = crate::site::Made {
+        downloads: &downloads,
+        share_cards,
+    };
+    match crate::site::render(&model, &theme, made) {
+        Ok(site) => {
+            match crate::search::index(&site) {
+                Ok(bundle) => files.extend(bundle),
+                Err(d) => report.extend(vec![d]),
+            }
+            files.extend(site);
+        }
         Err(errors) => report.extend(errors),
     }
     if report.has_errors() {

@@ -1,9 +1,10 @@
 //! The site renderer: reads the model and returns every file of the website (HTML pages in
-//! parallel, stylesheets, static files, co-located assets, sitemap, robots.txt, feed, 404).
-//! It writes nothing; `output` does.
+//! parallel, stylesheets, static files, co-located assets, QR codes, sitemap, robots.txt, feed,
+//! 404, the search page). It writes nothing; `output` does.
 
 mod assets;
 mod feeds;
+pub mod phones;
 pub mod theme;
 pub mod views;
 
@@ -41,19 +42,32 @@ enum Job {
     Page(PageId),
     NotFound,
     Downloads,
+    Search,
+}
+
+/// What other renderers made that the site links to.
+#[derive(Clone, Copy)]
+pub struct Made<'a> {
+    /// Print materials and screen images.
+    pub downloads: &'a Downloads,
+    /// Whether `share::render` made a share card for every page.
+    pub share_cards: bool,
 }
 
 /// Renders the whole site. Every problem found is returned, not only the first.
 pub fn render(
     model: &Model,
     theme: &Theme,
-    downloads: &Downloads,
+    made: Made<'_>,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let root = &model.root;
-    let env = theme.environment(root)?;
+    let downloads = made.downloads;
+    let mut env = theme.environment(root)?;
+    let numbers = phone_numbers(&model.config);
+    env.add_filter("phones", move |v: Value| phones_filter(&v, &numbers));
     let site = val(views::site(model, !downloads.is_empty()));
 
-    let mut jobs = vec![Job::Home, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
     if !downloads.is_empty() {
         jobs.push(Job::Downloads);
     }
@@ -65,7 +79,7 @@ pub fn render(
     jobs.extend((0..model.pages.len()).map(Job::Page));
     let rendered: Vec<Result<OutFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(model, &env, theme, &site, downloads, job))
+        .map(|job| render_job(model, &env, theme, &site, made, job))
         .collect();
 
     let mut errors = Vec::new();
@@ -77,6 +91,7 @@ pub fn render(
         }
     }
     generated.extend(aliases(model));
+    generated.extend(qr_codes(model));
     generated.push(OutFile::bytes("sitemap.xml", feeds::sitemap(model)));
     generated.push(OutFile::bytes("robots.txt", feeds::robots(model)));
     generated.push(OutFile::bytes("atom.xml", feeds::atom(model)));
@@ -133,9 +148,12 @@ fn render_job(
     env: &Environment<'_>,
     theme: &Theme,
     site: &Value,
-    downloads: &Downloads,
+    made: Made<'_>,
     job: &Job,
 ) -> Result<OutFile, Diagnostic> {
+    let downloads = made.downloads;
+    // The share card of the page itself, else the home page's.
+    let share = |path: &str| made.share_cards.then(|| crate::share::card_path(path));
     let (out_path, template, ctx) = match job {
         Job::Home => {
             let home = model.home();
@@ -157,6 +175,8 @@ fn render_job(
                 latest_cases => val(latest),
                 root => relative_url("", ""),
                 current_path => "",
+                share => share(""),
+                meta => val(views::meta(&model.config, None, home.front.description.as_deref().unwrap_or(""), "", share("").as_deref(), false)),
             };
             ("index.html".to_string(), name, ctx)
         }
@@ -167,6 +187,8 @@ fn render_job(
                 screens => val(views::screen_groups(&downloads.screens, &downloads.screen_profiles)),
                 root => relative_url(views::DOWNLOADS_PATH, ""),
                 current_path => views::DOWNLOADS_PATH,
+                share => share(""),
+                meta => val(views::meta(&model.config, Some("下载中心"), "可直接交付印刷厂的海报、宣传单等材料，以及给电子屏播放的画面。", views::DOWNLOADS_PATH, share("").as_deref(), false)),
             };
             (
                 format!("{}index.html", views::DOWNLOADS_PATH),
@@ -175,8 +197,28 @@ fn render_job(
             )
         }
         Job::NotFound => {
-            let ctx = context! { site => site.clone(), root => base_path(model), current_path => "404.html" };
+            let ctx = context! {
+                site => site.clone(),
+                root => base_path(model),
+                current_path => "404.html",
+                share => share(""),
+                meta => val(views::meta(&model.config, Some("页面不存在"), "", "404.html", share("").as_deref(), false)),
+            };
             ("404.html".to_string(), "404.html".to_string(), ctx)
+        }
+        Job::Search => {
+            let ctx = context! {
+                site => site.clone(),
+                root => relative_url(views::SEARCH_PATH, ""),
+                current_path => views::SEARCH_PATH,
+                share => share(""),
+                meta => val(views::meta(&model.config, Some("搜索"), "输入几个字，查找骗局类型、典型案例和防骗指南。", views::SEARCH_PATH, share("").as_deref(), false)),
+            };
+            (
+                format!("{}index.html", views::SEARCH_PATH),
+                "search.html".to_string(),
+                ctx,
+            )
         }
         Job::Section(id) => {
             let s = &model.sections[*id];
@@ -194,6 +236,8 @@ fn render_job(
                 section => val(views::section(model, s)),
                 root => relative_url(&s.path, ""),
                 current_path => s.path.clone(),
+                share => share(&s.path),
+                meta => val(views::meta(&model.config, Some(&s.title), s.front.description.as_deref().unwrap_or(""), &s.path, share(&s.path).as_deref(), false)),
             };
             (format!("{}index.html", s.path), name, ctx)
         }
@@ -211,11 +255,23 @@ fn render_job(
                         .filter(|n| env.get_template(n).is_ok())
                         .unwrap_or_else(|| "page.html".into())
                 });
+            let view = views::page(model, *id, &downloads.print, &downloads.screens);
+            let meta = views::meta(
+                &model.config,
+                Some(&p.title),
+                &view.description,
+                &p.path,
+                share(&p.path).as_deref(),
+                true,
+            );
             let ctx = context! {
                 site => site.clone(),
-                page => val(views::page(model, *id, &downloads.print)),
+                meta => val(meta),
+                page => val(view),
                 root => relative_url(&p.path, ""),
                 current_path => p.path.clone(),
+                share => share(&p.path),
+                qr => model.config.base_url.as_ref().map(|_| format!("{}qr.svg", p.path)),
             };
             (format!("{}index.html", p.path), name, ctx)
         }
@@ -234,6 +290,53 @@ fn render_job(
         template_error(&theme.template_path(&model.root, &name), &e)
     })?;
     Ok(OutFile::bytes(out_path, html))
+}
+
+/// The numbers people can call: phone channels and the local police station.
+fn phone_numbers(config: &crate::config::Config) -> Vec<String> {
+    let channels = config
+        .channels
+        .iter()
+        .filter(|c| c.kind == crate::config::ChannelKind::Phone)
+        .filter_map(|c| c.number.clone());
+    channels.chain(config.issuer.police_phone.clone()).collect()
+}
+
+/// The `phones` filter: text (escaped first) or trusted HTML with every hotline number made a
+/// `tel:` link.
+fn phones_filter(v: &Value, numbers: &[String]) -> Value {
+    let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let html = if v.is_safe() {
+        text
+    } else {
+        escape_html(&text)
+    };
+    Value::from_safe_string(phones::link_phones(&html, numbers))
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// `qr.svg` beside every page, when the site's address is known (a QR code needs a full URL).
+fn qr_codes(model: &Model) -> Vec<OutFile> {
+    let Some(base) = &model.config.base_url else {
+        return Vec::new();
+    };
+    model
+        .pages
+        .par_iter()
+        .map(|p| {
+            OutFile::bytes(
+                format!("{}qr.svg", p.path),
+                crate::qr::svg(&format!("{base}{}", p.path)),
+            )
+        })
+        .collect()
 }
 
 /// Any serializable view as a template value.

@@ -50,6 +50,37 @@ pub struct SiteView<'a> {
     pub guides: Vec<Card>,
     /// Site path of the 下载中心 page, when there is one.
     pub downloads_path: Option<&'static str>,
+    /// Site path of the search page.
+    pub search_path: &'static str,
+}
+
+/// Where the search page lives.
+pub const SEARCH_PATH: &str = "search/";
+
+/// A screen slide made from a page, as its page lists it.
+#[derive(Serialize)]
+pub struct Slide {
+    pub title: String,
+    pub file: String,
+    pub size: String,
+    pub bytes_text: String,
+}
+
+/// The display slides made from the page whose source file is `source`.
+fn slides_of(source: &str, screens: &[ScreenEntry]) -> Vec<Slide> {
+    screens
+        .iter()
+        .filter(|e| e.source.as_deref() == Some(source))
+        .map(|e| Slide {
+            title: e.title.clone(),
+            file: e.file.clone(),
+            size: match (e.width, e.height) {
+                (Some(w), Some(h)) => format!("{w}×{h} 像素"),
+                _ => String::new(),
+            },
+            bytes_text: bytes_text(e.bytes),
+        })
+        .collect()
 }
 
 /// Where the 下载中心 page lives.
@@ -262,6 +293,8 @@ pub struct PageView<'a> {
     pub guide: Option<GuideView<'a>>,
     /// Printable materials made from this page.
     pub downloads: Vec<Download>,
+    /// Screen slides made from this page.
+    pub slides: Vec<Slide>,
 }
 
 #[derive(Serialize)]
@@ -306,6 +339,52 @@ pub struct SectionView<'a> {
     pub pages: Vec<Card>,
     pub subsections: Vec<Link>,
     pub slogans: &'a [Slogan],
+}
+
+/// What `<head>` says about a page: title, description, canonical address, and the Open Graph
+/// tags that chat apps read for a link preview.
+#[derive(Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub description: String,
+    /// The full address, when `base_url` is known.
+    pub canonical: Option<String>,
+    /// The share card's full address, when `base_url` is known (templates fall back to a
+    /// relative one).
+    pub image: Option<String>,
+    /// `website` for home and lists, `article` for pages.
+    pub og_type: &'static str,
+}
+
+/// The head of the page at site path `path`; `title` is `None` for the home page, `share` is
+/// the site path of its share card.
+pub fn meta(
+    config: &Config,
+    title: Option<&str>,
+    description: &str,
+    path: &str,
+    share: Option<&str>,
+    article: bool,
+) -> Meta {
+    let description = if description.trim().is_empty() {
+        config.description.clone()
+    } else {
+        description.trim().to_string()
+    };
+    Meta {
+        title: match title {
+            Some(t) => format!("{t} - {}", config.title),
+            None => config.title.clone(),
+        },
+        description,
+        canonical: config.base_url.as_ref().map(|b| format!("{b}{path}")),
+        image: config
+            .base_url
+            .as_ref()
+            .zip(share)
+            .map(|(b, s)| format!("{b}{s}")),
+        og_type: if article { "article" } else { "website" },
+    }
 }
 
 pub fn permalink(config: &Config, path: &str) -> String {
@@ -356,6 +435,7 @@ pub fn site<'a>(model: &'a Model, has_downloads: bool) -> SiteView<'a> {
         audiences: cards(Kind::Audience),
         guides: cards(Kind::Guide),
         downloads_path: has_downloads.then_some(DOWNLOADS_PATH),
+        search_path: SEARCH_PATH,
     }
 }
 
@@ -425,7 +505,12 @@ pub fn loss_text(yuan: u64) -> String {
     format!("{wan}万元")
 }
 
-pub fn page<'a>(model: &'a Model, id: PageId, downloads: &[ManifestEntry]) -> PageView<'a> {
+pub fn page<'a>(
+    model: &'a Model,
+    id: PageId,
+    downloads: &[ManifestEntry],
+    screens: &[ScreenEntry],
+) -> PageView<'a> {
     let p = &model.pages[id];
     let section = &model.sections[p.section];
     let links = |ids: &[PageId]| {
@@ -434,6 +519,7 @@ pub fn page<'a>(model: &'a Model, id: PageId, downloads: &[ManifestEntry]) -> Pa
             .collect::<Vec<_>>()
     };
     let cards = |ids: &[PageId]| ids.iter().map(|&i| card(model, i)).collect::<Vec<_>>();
+    let source = crate::diag::display_path(&p.source);
     let mut view = PageView {
         title: &p.title,
         description: summary(p),
@@ -454,14 +540,12 @@ pub fn page<'a>(model: &'a Model, id: PageId, downloads: &[ManifestEntry]) -> Pa
         case: None,
         audience: None,
         guide: None,
-        downloads: {
-            let source = crate::diag::display_path(&p.source);
-            downloads
-                .iter()
-                .filter(|e| e.source.as_deref() == Some(source.as_str()))
-                .map(download)
-                .collect()
-        },
+        downloads: downloads
+            .iter()
+            .filter(|e| e.source.as_deref() == Some(source.as_str()))
+            .map(download)
+            .collect(),
+        slides: slides_of(&source, screens),
     };
     match &p.kind {
         KindData::Plain => {}

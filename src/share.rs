@@ -1,0 +1,142 @@
+//! The share-card renderer: one 1200 × 630 PNG per page of the site (home, sections, pages), laid
+//! out by the shared Typst engine from the theme's `share/card.typ`. Chat apps show it beside a
+//! shared link (Open Graph `og:image`); WeChat takes the first large image of the page, so the
+//! site also shows it in the page. It reads the model and returns files.
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::content::{KindData, Model};
+use crate::diag::Diagnostic;
+use crate::output::OutFile;
+use crate::typeset::{self, CompileError, Engine};
+
+pub const WIDTH: u32 = 1200;
+pub const HEIGHT: u32 = 630;
+const TEMPLATE: &str = "share/card.typ";
+
+/// Where the card of the page or section at site path `path` is written.
+pub fn card_path(path: &str) -> String {
+    format!("{path}share.png")
+}
+
+/// What one card says.
+struct Card {
+    path: String,
+    kicker: String,
+    title: String,
+    line: String,
+    source: std::path::PathBuf,
+}
+
+fn cards(model: &Model) -> Vec<Card> {
+    let c = &model.config;
+    let home = model.home();
+    let mut out = vec![Card {
+        path: String::new(),
+        kicker: c.issuer.name.clone(),
+        title: c.title.clone(),
+        line: c.campaign.slogan.clone(),
+        source: home.source.clone(),
+    }];
+    out.extend(
+        model
+            .sections
+            .iter()
+            .skip(1)
+            .filter(|s| s.front.render)
+            .map(|s| Card {
+                path: s.path.clone(),
+                kicker: c.title.clone(),
+                title: s.title.clone(),
+                line: s
+                    .front
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| c.campaign.slogan.clone()),
+                source: s.source.clone(),
+            }),
+    );
+    out.extend(model.pages.iter().map(|p| {
+        let section = &model.sections[p.section];
+        let line = match &p.kind {
+            KindData::Scam { fields, .. } => fields.rule.clone(),
+            KindData::Case { fields, .. } => fields.lesson.clone(),
+            KindData::Audience { fields, .. } => fields.who.clone(),
+            KindData::Guide { fields, .. } => fields.summary.clone(),
+            KindData::Plain => p
+                .front
+                .description
+                .clone()
+                .unwrap_or_else(|| c.campaign.slogan.clone()),
+        };
+        Card {
+            path: p.path.clone(),
+            kicker: format!("{} · {}", c.title, section.title),
+            title: p.title.clone(),
+            line,
+            source: p.source.clone(),
+        }
+    }));
+    out
+}
+
+/// Renders every card, in parallel; all problems are returned together.
+pub fn render(model: &Model, engine: &Engine) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    if !engine.has_template(TEMPLATE) {
+        return Err(vec![Diagnostic::error(
+            engine.template_path(TEMPLATE),
+            "主题缺少分享图模板 share/card.typ",
+        )]);
+    }
+    let made: Vec<Result<OutFile, Diagnostic>> = cards(model)
+        .par_iter()
+        .map(|card| render_card(model, engine, card))
+        .collect();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for m in made {
+        match m {
+            Ok(f) => files.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn render_card(model: &Model, engine: &Engine, card: &Card) -> Result<OutFile, Diagnostic> {
+    let c = &model.config;
+    let inputs = json!({
+        "fonts": engine.families,
+        "kicker": card.kicker,
+        "title": card.title,
+        "line": card.line,
+        "issuer": c.issuer.name,
+        "hotlines": crate::print::materials::hotlines(c, 2),
+    });
+    let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs) else {
+        unreachable!("a JSON object converts to a dictionary")
+    };
+    let what = format!("分享图 {}", card_path(&card.path));
+    let doc = engine.compile(TEMPLATE, inputs).map_err(|e| match e {
+        CompileError::Overflow { field } => {
+            Diagnostic::error(&card.source, format!("{what}：文字太多")).field(field)
+        }
+        CompileError::Template(d) => Diagnostic {
+            message: format!("{what}: {}", d.message),
+            ..d
+        },
+    })?;
+    let (w, h, png) = engine.png_sized(&doc.pages()[0], WIDTH as f32);
+    if (w, h) != (WIDTH, HEIGHT) || doc.pages().len() != 1 {
+        return Err(Diagnostic::error(
+            engine.template_path(TEMPLATE),
+            format!("{what}：应为一页 {WIDTH}×{HEIGHT}，生成了 {w}×{h}"),
+        ));
+    }
+    Ok(OutFile::bytes(card_path(&card.path), png))
+}

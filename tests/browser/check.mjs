@@ -1,0 +1,117 @@
+// Real-browser checks of a built fanzha site served at BASE (run by tests/testsuite/browser.rs).
+// Usage: node check.mjs <base-url> <page-path>...   (paths relative to the base, e.g. scams/shuadan/)
+// Prints one JSON object: horizontal overflow per viewport, search results, 大字模式 across a
+// navigation, the page with JavaScript off, and axe-core's serious/critical violations.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import puppeteer from "puppeteer-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const [base, ...paths] = process.argv.slice(2);
+const VIEWPORTS = [{ width: 375, height: 667 }, { width: 1280, height: 800 }];
+const AXE_PAGES = (process.env.AXE_PAGES || "").split(",").filter(Boolean);
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+});
+const out = { overflow: [], pages_checked: 0, outside_requests: [], search: {}, big: {}, nojs: {}, axe: {} };
+const origin = new URL(base).origin;
+
+async function open(viewport, js = true) {
+  const page = await browser.newPage();
+  await page.setViewport(viewport);
+  await page.setJavaScriptEnabled(js);
+  page.on("request", r => { if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) out.outside_requests.push(r.url()); });
+  return page;
+}
+
+// No page scrolls sideways, at either size.
+for (const vp of VIEWPORTS) {
+  const page = await open(vp);
+  for (const p of paths) {
+    await page.goto(base + p, { waitUntil: "load" });
+    const w = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    if (w[0] > w[1]) out.overflow.push({ page: p, viewport: vp.width, scroll_width: w[0] });
+    out.pages_checked++;
+  }
+  await page.close();
+}
+
+// Search: type a query as a visitor would and read the result links.
+{
+  const page = await open(VIEWPORTS[0]);
+  for (const q of ["刷单", "公检法"]) {
+    await page.goto(base + "search/", { waitUntil: "load" });
+    await page.type("#q", q);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => /找到|没有找到/.test(document.getElementById("status").textContent), { timeout: 15000 });
+    out.search[q] = await page.$$eval("#results a", as => as.map(a => ({ href: a.getAttribute("href"), title: a.querySelector("strong").textContent })));
+  }
+  await page.close();
+}
+
+// 大字模式: switch it on at home, follow a link, and see it still on; font sizes before and after.
+{
+  const page = await open(VIEWPORTS[0]);
+  await page.goto(base, { waitUntil: "load" });
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  out.big.before = await size();
+  out.big.button_visible = await page.$eval("#big", b => !b.hidden);
+  await page.click("#big");
+  out.big.pressed = await page.$eval("#big", b => b.getAttribute("aria-pressed"));
+  const link = await page.$eval("main .cards a", a => a.href);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("main .cards a")]);
+  out.big.after_navigation = await page.evaluate(() => document.documentElement.classList.contains("big"));
+  out.big.size_after = await size();
+  out.big.pressed_after = await page.$eval("#big", b => b.getAttribute("aria-pressed"));
+  out.big.page = link;
+  await page.click("#big");
+  out.big.off_again = await page.evaluate(() => !document.documentElement.classList.contains("big"));
+  await page.close();
+}
+
+// JavaScript off: a scam page still shows everything, the switch stays hidden, nothing overflows.
+{
+  const page = await open(VIEWPORTS[0], false);
+  await page.goto(base + (paths.find(p => p.startsWith("scams/") && p !== "scams/") || ""), { waitUntil: "load" });
+  out.nojs = await page.evaluate(() => ({
+    h1: document.querySelector("h1")?.textContent,
+    flags: document.querySelectorAll(".flags li").length,
+    tel_links: document.querySelectorAll('a[href^="tel:"]').length,
+    switch_hidden: document.getElementById("big").hidden,
+    overflow: document.documentElement.scrollWidth > window.innerWidth,
+  }));
+  await page.close();
+}
+
+// The scam page printed from the browser, as an A4 PDF for pdfinfo and pdftotext.
+if (process.env.PRINT_PAGE && process.env.PRINT_PDF) {
+  const page = await open(VIEWPORTS[0]);
+  await page.goto(base + process.env.PRINT_PAGE, { waitUntil: "load" });
+  await page.pdf({ path: process.env.PRINT_PDF, format: "A4", preferCSSPageSize: true });
+  await page.close();
+}
+
+// axe-core on the pages asked for, at phone size.
+for (const p of AXE_PAGES) {
+  const page = await open(VIEWPORTS[0]);
+  await page.goto(base + p, { waitUntil: "load" });
+  if (p.startsWith("search/")) {
+    await page.type("#q", "刷单");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#results a", { timeout: 15000 });
+  }
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  out.axe[p] = result.violations
+    .filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")) }));
+  await page.close();
+}
+
+await browser.close();
+console.log(JSON.stringify(out));
