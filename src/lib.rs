@@ -4,6 +4,7 @@
 //! The pipeline reads top to bottom: `config` and `content` load one immutable `content::Model`;
 //! renderers (`print`, `site`) read the model and return files; `output` alone writes them.
 
+pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod content;

@@ -1,5 +1,6 @@
 //! Integration tests: each builds a fixture campaign with the real binary and inspects the output.
 
+mod check;
 mod commands;
 mod errors;
 mod print;
