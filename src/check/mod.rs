@@ -158,11 +158,12 @@ fn link_numbers(text: &str) -> Vec<phone::Found> {
 
 fn check_numbers(source: &Path, item: &Text<'_>, known: &[(String, String)]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
     for f in phone::find(item.text)
         .into_iter()
         .chain(link_numbers(item.text))
     {
-        if known.iter().any(|(n, _)| *n == f.digits) {
+        if !seen.insert(f.offset) || known.iter().any(|(n, _)| *n == f.digits) {
             continue;
         }
         let close = known

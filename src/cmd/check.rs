@@ -43,9 +43,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             Err(report) => (report.diagnostics, None),
         };
-    let report = Report { diagnostics };
-    let errors = report.error_count();
-    let sorted = report.sorted();
+    let sorted = Report { diagnostics }.sorted();
+    let errors = sorted.iter().filter(|d| d.is_error()).count();
     let warnings = sorted.len() - errors;
     if args.format == Format::Json {
         println!("{}", json(&sorted, errors, warnings));
