@@ -15,5 +15,6 @@ pub mod output;
 pub mod print;
 pub mod schema;
 pub mod screens;
+pub mod serve;
 pub mod site;
 pub mod typeset;

@@ -5,6 +5,7 @@ mod commands;
 mod errors;
 mod print;
 mod screens;
+mod serve;
 mod site;
 mod support;
 mod zola;
