@@ -200,3 +200,117 @@ fn failed(diagnostics: Vec<Diagnostic>) -> Outcome {
         .collect();
     Outcome::Failed(format!("{}\n共 {errors} 个错误。", lines.join("\n")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The valid fixture with the repository's config and theme, in a temporary folder.
+    fn campaign() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let from = [
+            (repo.join("tests/fixtures/valid/content"), "content"),
+            (repo.join("themes"), "themes"),
+            (repo.join("static"), "static"),
+            (repo.join("config.toml"), "config.toml"),
+        ];
+        for (src, name) in from {
+            for e in walkdir::WalkDir::new(&src) {
+                let e = e.unwrap();
+                let rel = e.path().strip_prefix(&src).unwrap();
+                let to = tmp.path().join(name).join(rel);
+                let to = if rel.as_os_str().is_empty() {
+                    tmp.path().join(name)
+                } else {
+                    to
+                };
+                if e.file_type().is_dir() {
+                    std::fs::create_dir_all(&to).unwrap();
+                } else {
+                    std::fs::copy(e.path(), &to).unwrap();
+                }
+            }
+        }
+        tmp
+    }
+
+    fn rendered(outcome: Outcome) -> usize {
+        match outcome {
+            Outcome::Built { rendered, .. } => rendered,
+            Outcome::Failed(e) => panic!("{e}"),
+        }
+    }
+
+    fn edit(root: &std::path::Path, rel: &str, from: &str, to: &str) {
+        let p = root.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} lacks {from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    }
+
+    #[test]
+    fn an_edit_renders_the_page_and_what_lists_it() {
+        let tmp = campaign();
+        let root = tmp.path();
+        let content = Changes {
+            content: true,
+            ..Changes::default()
+        };
+        let mut b = Builder::new(root.to_path_buf());
+        assert!(rendered(b.rebuild(content)) > 5);
+        assert_eq!(rendered(b.rebuild(content)), 0, "nothing changed");
+
+        // The body shows only on the case's own page.
+        edit(root, "content/cases/student.md", "小李在网上", "小王在网上");
+        b.rebuild(content);
+        assert_eq!(b.cache.rendered, ["cases/student/index.html"]);
+
+        // The title is on every card that lists the case.
+        edit(
+            root,
+            "content/cases/student.md",
+            "大学生兼职刷单被骗",
+            "大学生刷单被骗",
+        );
+        b.rebuild(content);
+        let mut pages = b.cache.rendered.clone();
+        pages.sort();
+        for listed in [
+            "cases/index.html",
+            "cases/student/index.html",
+            "index.html",
+            "scams/shuadan/index.html",
+        ] {
+            assert!(
+                pages.iter().any(|p| p == listed),
+                "{listed} not in {pages:?}"
+            );
+        }
+        assert!(
+            !pages.iter().any(|p| p == "guides/after-scam/index.html"),
+            "{pages:?}"
+        );
+    }
+
+    #[test]
+    fn a_broken_edit_keeps_the_last_good_files() {
+        let tmp = campaign();
+        let root = tmp.path();
+        let content = Changes {
+            content: true,
+            ..Changes::default()
+        };
+        let mut b = Builder::new(root.to_path_buf());
+        b.rebuild(content);
+        edit(
+            root,
+            "content/cases/student.md",
+            "loss = 26800",
+            "loss = = 26800",
+        );
+        let error = b.rebuild(content).error().unwrap().to_string();
+        assert!(error.contains("content/cases/student.md:5:8"), "{error}");
+        assert!(b.files().unwrap().contains_key("cases/student/index.html"));
+    }
+}

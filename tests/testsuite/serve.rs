@@ -155,3 +155,35 @@ fn requests_cannot_leave_the_site() {
     let (status, _) = server.get("/cases");
     assert_eq!(status, 301, "folders get their slash");
 }
+
+#[test]
+fn print_and_screen_files_are_made_on_request() {
+    let c = Campaign::fixture("valid");
+    let server = Server::start(&c);
+    let (_, page) = server.get("/scams/shuadan/");
+    assert!(
+        !page.contains(".pdf"),
+        "no print kit before it is asked for"
+    );
+    let (status, manifest) = server.get("/print/manifest.json");
+    assert_eq!(status, 200);
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let pdf = manifest["materials"][0]["file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, body) = server.get(&format!("/{pdf}"));
+    assert_eq!(status, 200);
+    assert!(body.starts_with("%PDF-"), "{pdf} is a PDF");
+    let (_, page) = server.get("/scams/shuadan/");
+    assert!(
+        page.contains(".pdf"),
+        "pages link their downloads once the kit is made"
+    );
+    let (status, downloads) = server.get("/downloads/");
+    assert_eq!(status, 200);
+    assert!(downloads.contains(".pdf"));
+    let (status, screens) = server.get("/screens/manifest.json");
+    assert_eq!(status, 200, "{screens}");
+    assert!(screens.contains("\"profiles\""), "{screens}");
+}
