@@ -1,6 +1,7 @@
 //! `fanzha check`: load, validate and render everything in memory, then apply the campaign
 //! rules of `crate::check`; write nothing. Exit 1 on any error, 0 when only warnings remain.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -47,7 +48,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let errors = sorted.iter().filter(|d| d.is_error()).count();
     let warnings = sorted.len() - errors;
     if args.format == Format::Json {
-        println!("{}", json(&sorted, errors, warnings));
+        // A closed pipe (`| head`) is the reader's choice, not an error of the check.
+        let _ = writeln!(std::io::stdout().lock(), "{}", json(&sorted, errors, warnings));
     } else {
         for d in &sorted {
             eprintln!("{d}");

@@ -134,7 +134,11 @@ impl Shared {
             }
             Outcome::Failed(text) => {
                 eprintln!("{text}");
-                eprintln!("生成失败，继续提供上次成功的版本（用时 {ms:.0} 毫秒）。");
+                if self.snapshot().files.is_some() {
+                    eprintln!("生成失败，继续提供上次成功的版本（用时 {ms:.0} 毫秒）。");
+                } else {
+                    eprintln!("生成失败；改好后会自动重新生成（用时 {ms:.0} 毫秒）。");
+                }
             }
         }
     }
