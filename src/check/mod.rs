@@ -130,6 +130,13 @@ fn known_numbers(config: &Config) -> Vec<(String, String)> {
     if let Some(p) = &config.issuer.police_phone {
         known.push((digits(p), format!("{}的电话", config.issuer.name)));
     }
+    known.extend(
+        config
+            .check
+            .other_numbers
+            .iter()
+            .map(|n| (digits(n), "[check] other_numbers".to_string())),
+    );
     known
 }
 
@@ -178,7 +185,7 @@ fn check_numbers(source: &Path, item: &Text<'_>, known: &[(String, String)]) -> 
                 f.written
             ),
             None => format!(
-                "号码 {} 不是 config.toml 里的渠道号码；请核对，确需使用请在 [[channels]] 里加上它；骗子的号码请打码（如 138****8000）",
+                "号码 {} 不是 config.toml 里的渠道号码；请核对。本活动的渠道请加进 [[channels]]；确需提到的其他号码（如案例里被冒充的银行客服）请写进 [check] other_numbers；骗子的号码请打码（如 138****8000）",
                 f.written
             ),
         };

@@ -55,6 +55,25 @@ fn a_number_that_is_no_channel_is_an_error_in_front_matter_too() {
 }
 
 #[test]
+fn other_numbers_the_campaign_allows_pass() {
+    let c = Campaign::fixture("valid");
+    c.edit(
+        CASE,
+        "小李在网上看到兼职广告……",
+        "骗子冒充银行客服95588打来电话。",
+    );
+    check(&c)
+        .fails()
+        .says("号码 95588 不是 config.toml 里的渠道号码");
+    let config = c.read("config.toml");
+    c.write(
+        "config.toml",
+        &format!("{config}\n[check]\nother_numbers = [\"95588\"]\n"),
+    );
+    check(&c).ok();
+}
+
+#[test]
 fn a_tel_link_must_be_a_channel() {
     let c = Campaign::fixture("valid");
     c.edit(
