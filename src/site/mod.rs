@@ -76,6 +76,11 @@ pub fn render_cached(
         None => theme.environment(root)?,
     };
     let site = val(views::site(model, !downloads.is_empty()));
+    let site_hash = {
+        let mut h = std::hash::DefaultHasher::new();
+        site.hash(&mut h);
+        h.finish()
+    };
 
     let mut jobs = vec![Job::Home, Job::NotFound];
     if !downloads.is_empty() {
@@ -92,7 +97,7 @@ pub fn render_cached(
         .par_iter()
         .map(|job| {
             let prepared = prepare_job(model, &env, &site, downloads, job);
-            let fingerprint = prepared.fingerprint();
+            let fingerprint = prepared.fingerprint(site_hash);
             match previous.get(&prepared.out_path) {
                 Some((f, file)) if *f == fingerprint => Ok((fingerprint, file.clone(), false)),
                 _ => render_prepared(model, &env, theme, prepared).map(|f| (fingerprint, f, true)),
@@ -185,10 +190,19 @@ struct Prepared {
 
 impl Prepared {
     /// A hash of the template name and its whole input: equal fingerprints give equal HTML.
-    fn fingerprint(&self) -> u64 {
+    /// The `site` value every page gets is hashed once, by the caller (`site_hash`).
+    fn fingerprint(&self, site_hash: u64) -> u64 {
         let mut h = std::hash::DefaultHasher::new();
+        site_hash.hash(&mut h);
         self.template.hash(&mut h);
-        self.ctx.hash(&mut h);
+        if let Ok(keys) = self.ctx.try_iter() {
+            for key in keys {
+                if key.as_str() != Some("site") {
+                    key.hash(&mut h);
+                    self.ctx.get_item(&key).unwrap_or_default().hash(&mut h);
+                }
+            }
+        }
         h.finish()
     }
 }
