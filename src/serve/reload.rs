@@ -13,17 +13,34 @@ pub const EVENTS_PATH: &str = "/__fanzha/events";
 pub const SCRIPT_PATH: &str = "/__fanzha/reload.js";
 
 /// Reloads the page when the server's version differs from the one the page was served with.
+/// Hidden tabs close their stream (browsers allow six connections per site) and catch up when
+/// shown again: the server sends its current version to every new stream.
 pub const SCRIPT: &str = r#"(function () {
   var me = document.currentScript;
   var version = me && me.getAttribute("data-version");
   if (!window.EventSource) return;
-  var events = new EventSource("/__fanzha/events");
-  events.onmessage = function (e) {
-    if (e.data !== version) {
+  var events = null;
+  function connect() {
+    if (events) return;
+    events = new EventSource("/__fanzha/events");
+    events.onmessage = function (e) {
+      if (e.data !== version) {
+        events.close();
+        location.reload();
+      }
+    };
+  }
+  function disconnect() {
+    if (events) {
       events.close();
-      location.reload();
+      events = null;
     }
-  };
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") disconnect();
+    else connect();
+  });
+  if (document.visibilityState !== "hidden") connect();
 })();
 "#;
 
