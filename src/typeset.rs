@@ -9,7 +9,7 @@ use std::sync::Arc;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Dict, Duration, Smart, Value};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
+use typst::text::{Font, FontBook, FontVariant, FontWeight};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::fonts::FontStore;
@@ -124,6 +124,19 @@ impl Engine {
             fonts: Arc::new(store),
             families,
         })
+    }
+
+    /// The bold face of the campaign's first font family (the strips' outline font).
+    pub fn bold_font(&self) -> Option<Font> {
+        let variant = FontVariant {
+            weight: FontWeight::BOLD,
+            ..FontVariant::default()
+        };
+        let index = self
+            .fonts
+            .book()
+            .select(&self.families.first()?.to_lowercase(), variant)?;
+        self.fonts.font(index)
     }
 
     pub fn has_template(&self, name: &str) -> bool {

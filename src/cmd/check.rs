@@ -49,7 +49,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let warnings = sorted.len() - errors;
     if args.format == Format::Json {
         // A closed pipe (`| head`) is the reader's choice, not an error of the check.
-        let _ = writeln!(std::io::stdout().lock(), "{}", json(&sorted, errors, warnings));
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            json(&sorted, errors, warnings)
+        );
     } else {
         for d in &sorted {
             eprintln!("{d}");

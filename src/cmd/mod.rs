@@ -109,7 +109,7 @@ pub fn render_campaign(
         diagnostics: vec![d],
     })?;
     let mut files = Vec::new();
-    let mut downloads = Vec::new();
+    let mut downloads = crate::site::Downloads::default();
     // One Typst engine (templates parsed once, fonts scanned once) serves every typeset kit.
     let engine = if kits.print || kits.screens {
         let fonts = model.root.join("fonts");
@@ -129,14 +129,18 @@ pub fn render_campaign(
         match crate::print::render(&model, engine, &options) {
             Ok(kit) => {
                 files.extend(kit.files);
-                downloads = kit.entries;
+                downloads.print = kit.entries;
             }
             Err(errors) => report.extend(errors),
         }
     }
     if let Some(engine) = engine.as_ref().filter(|_| kits.screens) {
         match crate::screens::render(&model, engine) {
-            Ok(kit) => files.extend(kit.files),
+            Ok(kit) => {
+                files.extend(kit.files);
+                downloads.screens = kit.entries;
+                downloads.screen_profiles = kit.profiles;
+            }
             Err(errors) => report.extend(errors),
         }
     }

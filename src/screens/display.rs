@@ -19,6 +19,8 @@ struct Slide {
     qr_url: Option<String>,
     data: Value,
     source: std::path::PathBuf,
+    /// The page the slide shows, as the manifest names it (scam types only).
+    page_source: Option<String>,
 }
 
 fn slides(model: &Model) -> Vec<Slide> {
@@ -32,6 +34,7 @@ fn slides(model: &Model) -> Vec<Slide> {
             "channels": c.channels.iter().map(|ch| json!({ "name": ch.name, "number": ch.number, "when": ch.when })).collect::<Vec<_>>(),
         }),
         source: crate::config::CONFIG_FILE.into(),
+        page_source: None,
     }];
     for id in model.pages_of(Kind::Scam) {
         let p = &model.pages[id];
@@ -49,6 +52,7 @@ fn slides(model: &Model) -> Vec<Slide> {
                 "red_flags": fields.red_flags.iter().take(3).collect::<Vec<_>>(),
             }),
             source: p.source.clone(),
+            page_source: Some(crate::diag::display_path(&p.source)),
         });
     }
     let slogans_source = model.slogans_source();
@@ -59,6 +63,7 @@ fn slides(model: &Model) -> Vec<Slide> {
             qr_url: None,
             data: json!({ "kind": "slogan", "text": s.text }),
             source: slogans_source.clone(),
+            page_source: None,
         });
     }
     out
@@ -100,6 +105,7 @@ pub fn render(
             kind: ScreenKind::Display,
             file: file.clone(),
             title: slide.title.clone(),
+            source: slide.page_source.clone(),
             width: Some(profile.width),
             height: Some(profile.height),
             bytes: png.len(),

@@ -1,8 +1,10 @@
 //! The screen kit: images at the exact pixel size of each configured screen. Full-colour
 //! displays get slides (laid out by the shared Typst engine) and a playlist; LED strips get
-//! palette-only text images built from a bitmap font. It reads the model and returns files.
+//! palette-only text images, from a bitmap font at 16 px and a thresholded bold outline font from
+//! 24 px. It reads the model and returns files.
 
 mod display;
+mod outline;
 pub mod strip;
 mod strips;
 
@@ -21,6 +23,8 @@ pub struct ScreenEntry {
     pub kind: ScreenKind,
     pub file: String,
     pub title: String,
+    /// The content file the image was made from, when it is one page's (a scam type's slide).
+    pub source: Option<String>,
     /// Pixel size, for images.
     pub width: Option<u32>,
     pub height: Option<u32>,
@@ -56,7 +60,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
     for profile in &model.config.screens.profiles {
         let made = match profile.kind {
             ScreenKind::Display => display::render(model, engine, profile),
-            ScreenKind::Strip => strips::render(model, profile),
+            ScreenKind::Strip => strips::render(model, engine, profile),
         };
         match made {
             Ok(mut part) => {

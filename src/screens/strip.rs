@@ -467,6 +467,12 @@ pub struct Line {
 }
 
 impl Line {
+    /// A line drawn elsewhere (by the outline font): `cells` must lie inside `bitmap`.
+    pub(crate) fn new(bitmap: Bitmap, cells: Vec<Cell>) -> Line {
+        debug_assert!(cells.iter().all(|c| c.x + c.width <= bitmap.width));
+        Line { bitmap, cells }
+    }
+
     pub fn bitmap(&self) -> &Bitmap {
         &self.bitmap
     }
@@ -535,7 +541,7 @@ fn draw_glyph(bitmap: &mut Bitmap, glyph: &Glyph, x0: u32, k: u32, colour: u8) {
 
 /// Characters with no width that Unifont would still draw as dashed boxes; pasted slogans carry
 /// them (zero-width spaces, byte-order marks, emoji variation selectors).
-fn is_zero_width(ch: char) -> bool {
+pub(crate) fn is_zero_width(ch: char) -> bool {
     matches!(ch, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
 }
 

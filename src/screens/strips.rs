@@ -4,40 +4,90 @@
 
 use std::path::Path;
 
+use super::outline::{self, OutlineFont};
 use super::strip::{self, BitmapFont, Palette, Scale};
 use super::{ProfileSummary, ScreenEntry, ScreenKit};
 use crate::config::{ScreenKind, ScreenProfile, StripColours};
 use crate::content::{Model, kinds::MAX_SLOGAN_CHARS};
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
+use crate::typeset::Engine;
 
 /// Blank columns before and after the text in the long strip.
 const STRIP_MARGIN_PX: u32 = 16;
 /// A full slogan longer than this many screens is shown in its short form.
 const MAX_PAGES_FULL: usize = 3;
 
-pub fn render(model: &Model, profile: &ScreenProfile) -> Result<ScreenKit, Vec<Diagnostic>> {
-    let font = load_font()?;
+/// Text of this height and more is drawn with the outline font; below it, the bitmap font.
+pub const MIN_OUTLINE_TEXT_PX: u32 = 24;
+
+/// The font a profile's text is drawn with.
+enum TextFont {
+    /// GNU Unifont at its own 16 px.
+    Bitmap(BitmapFont),
+    /// A bold Hei outline font at `px` pixels, thresholded.
+    Outline(OutlineFont, u32),
+}
+
+impl TextFont {
+    fn name(&self) -> String {
+        match self {
+            TextFont::Bitmap(_) => "点阵字体 GNU Unifont".to_string(),
+            TextFont::Outline(f, _) => format!("黑体 {}", f.name),
+        }
+    }
+
+    fn text_height(&self) -> u32 {
+        match self {
+            TextFont::Bitmap(_) => strip::GLYPH_HEIGHT,
+            TextFont::Outline(_, px) => *px,
+        }
+    }
+
+    fn render(&self, text: &str) -> Result<strip::Line, strip::MissingGlyph> {
+        // Slogans are red on every strip: red is in both palettes, and on two-colour strips green
+        // and yellow stay free for the operator's own messages.
+        match self {
+            TextFont::Bitmap(f) => strip::render_line(text, f, Scale::ONE, strip::RED),
+            TextFont::Outline(f, px) => outline::render_line(text, f, *px, strip::RED),
+        }
+    }
+}
+
+pub fn render(
+    model: &Model,
+    engine: &Engine,
+    profile: &ScreenProfile,
+) -> Result<ScreenKit, Vec<Diagnostic>> {
     let what = format!("条屏「{}」", profile.name);
     let text_px = profile.text_px.unwrap_or(profile.height.min(32));
-    let scale = Scale::for_text_height(text_px).map_err(|e| {
+    let config_error = |msg: String| {
         vec![
-            Diagnostic::error(crate::config::CONFIG_FILE, format!("{what}: {e}"))
+            Diagnostic::error(crate::config::CONFIG_FILE, format!("{what}：{msg}"))
                 .field("screens.profiles"),
         ]
-    })?;
-    if scale.text_height() > profile.height {
-        return Err(vec![
-            Diagnostic::error(
-                crate::config::CONFIG_FILE,
-                format!(
-                    "{what}：文字高 {} 像素，超过了屏幕高度 {} 像素",
-                    scale.text_height(),
-                    profile.height
-                ),
-            )
-            .field("screens.profiles"),
-        ]);
+    };
+    let font = match text_px {
+        16 => TextFont::Bitmap(load_bitmap_font()?),
+        px if px >= MIN_OUTLINE_TEXT_PX => match engine.bold_font() {
+            Some(f) => TextFont::Outline(OutlineFont::new(f), px),
+            None => return Err(config_error(
+                "找不到粗体中文字体（黑体），24 像素以上的条屏文字要用它；请安装 fonts-noto-cjk"
+                    .into(),
+            )),
+        },
+        px => {
+            return Err(config_error(format!(
+                "文字高 {px} 像素不支持：16 像素用点阵字体，{MIN_OUTLINE_TEXT_PX} 像素以上用黑体"
+            )));
+        }
+    };
+    if font.text_height() > profile.height {
+        return Err(config_error(format!(
+            "文字高 {} 像素，超过了屏幕高度 {} 像素",
+            font.text_height(),
+            profile.height
+        )));
     }
     let palette = match profile.colours {
         StripColours::Red => Palette::SingleRed,
@@ -55,13 +105,17 @@ pub fn render(model: &Model, profile: &ScreenProfile) -> Result<ScreenKit, Vec<D
     let mut texts = Vec::new();
     for (i, slogan) in model.slogans().enumerate() {
         let stem = format!("slogan-{:02}", i + 1);
-        // Slogans are red on every strip: red is in both palettes, and on two-colour strips green
-        // and yellow stay free for the operator's own messages.
-        let render = |text: &str| strip::render_line(text, &font, scale, strip::RED);
+        let render = |text: &str| font.render(text);
         let full = match render(&slogan.text) {
             Ok(l) => l,
             Err(missing) => {
-                errors.push(missing_glyph(&source, &what, &slogan.text, missing.ch));
+                errors.push(missing_glyph(
+                    &source,
+                    &what,
+                    &slogan.text,
+                    missing.ch,
+                    &font,
+                ));
                 continue;
             }
         };
@@ -73,7 +127,13 @@ pub fn render(model: &Model, profile: &ScreenProfile) -> Result<ScreenKit, Vec<D
             match render(&slogan.short) {
                 Ok(l) => (slogan.short.clone(), l),
                 Err(missing) => {
-                    errors.push(missing_glyph(&source, &what, &slogan.short, missing.ch));
+                    errors.push(missing_glyph(
+                        &source,
+                        &what,
+                        &slogan.short,
+                        missing.ch,
+                        &font,
+                    ));
                     continue;
                 }
             }
@@ -157,7 +217,7 @@ pub fn render(model: &Model, profile: &ScreenProfile) -> Result<ScreenKit, Vec<D
     let speed = serde_json::json!({ "px_per_frame": px_per_frame, "frame_delay_ms": delay_ms });
     let mut info = serde_json::to_string_pretty(&serde_json::json!({
         "profile": profile.name, "width": profile.width, "height": profile.height,
-        "text_px": scale.text_height(), "colours": profile.colours, "scroll": speed,
+        "text_px": font.text_height(), "font": font.name(), "colours": profile.colours, "scroll": speed,
         "max_short_chars": MAX_SLOGAN_CHARS,
     }))
     .expect("serializes");
@@ -197,6 +257,7 @@ fn push(
         kind: ScreenKind::Strip,
         file: file.clone(),
         title: title.to_string(),
+        source: None,
         width: size.map(|s| s.0),
         height: size.map(|s| s.1),
         bytes: bytes.len(),
@@ -213,15 +274,15 @@ pub fn scroll_step(px_per_second: u32) -> (u32, u32) {
     (px, delay)
 }
 
-fn missing_glyph(source: &Path, what: &str, text: &str, ch: char) -> Diagnostic {
+fn missing_glyph(source: &Path, what: &str, text: &str, ch: char, font: &TextFont) -> Diagnostic {
     Diagnostic::error(
         source,
-        format!("{what}：口号「{text}」里的字「{ch}」（U+{:04X}）在点阵字体 GNU Unifont 里没有，条屏上会显示成空白；请换一个字", ch as u32),
+        format!("{what}：口号「{text}」里的字「{ch}」（U+{:04X}）在{} 里没有，条屏上会显示成空白；请换一个字", ch as u32, font.name()),
     )
     .field("slogans")
 }
 
-fn load_font() -> Result<BitmapFont, Vec<Diagnostic>> {
+fn load_bitmap_font() -> Result<BitmapFont, Vec<Diagnostic>> {
     BitmapFont::load(Path::new(strip::UNIFONT_PATH)).map_err(|e| {
         vec![Diagnostic::error(
             crate::config::CONFIG_FILE,

@@ -13,8 +13,7 @@ use crate::config::Config;
 use crate::content::{self, Model};
 use crate::diag::{Diagnostic, Report};
 use crate::output::OutFile;
-use crate::print::ManifestEntry;
-use crate::site::{self, theme::Theme};
+use crate::site::{self, Downloads, theme::Theme};
 use crate::typeset::Engine;
 
 /// What one rebuild did.
@@ -55,8 +54,8 @@ pub struct Builder {
     model: Option<Model>,
     theme: Option<Theme>,
     engine: Option<Engine>,
-    /// The print kit's manifest, kept across edits so pages keep their download links.
-    downloads: Vec<ManifestEntry>,
+    /// What the kits made, kept across edits so pages keep their download links.
+    downloads: Downloads,
     site: Vec<Arc<OutFile>>,
     print: Option<Vec<Arc<OutFile>>>,
     screens: Option<Vec<Arc<OutFile>>>,
@@ -70,7 +69,7 @@ impl Builder {
             model: None,
             theme: None,
             engine: None,
-            downloads: Vec::new(),
+            downloads: Downloads::default(),
             site: Vec::new(),
             print: None,
             screens: None,
@@ -159,11 +158,9 @@ impl Builder {
                     Err(ds) => return Some(failed(ds)),
                 };
                 self.print = Some(made.files.into_iter().map(Arc::new).collect());
-                self.downloads = made.entries;
-                // Pages list their downloads: render again those whose list changed.
-                match site::render_cached(model, theme, &self.downloads, &mut self.cache) {
-                    Ok(files) => self.site = files.into_iter().map(Arc::new).collect(),
-                    Err(ds) => return Some(failed(ds)),
+                self.downloads.print = made.entries;
+                if let Err(ds) = self.render_site_again() {
+                    return Some(failed(ds));
                 }
                 Some(Outcome::Built {
                     rendered: self.cache.rendered.len(),
@@ -178,14 +175,32 @@ impl Builder {
                     Err(ds) => return Some(failed(ds)),
                 };
                 self.screens = Some(made.files.into_iter().map(Arc::new).collect());
+                self.downloads.screens = made.entries;
+                self.downloads.screen_profiles = made.profiles;
+                if let Err(ds) = self.render_site_again() {
+                    return Some(failed(ds));
+                }
                 Some(Outcome::Built {
-                    rendered: 0,
+                    rendered: self.cache.rendered.len(),
                     total: self.screens.as_ref().map_or(0, Vec::len),
                     warnings: Vec::new(),
                     what: "已生成屏幕素材",
                 })
             }
         }
+    }
+}
+
+impl Builder {
+    /// After a kit is made: the 下载中心 page and the pages that list their downloads change;
+    /// the cache renders only those again.
+    fn render_site_again(&mut self) -> Result<(), Vec<Diagnostic>> {
+        let (Some(model), Some(theme)) = (&self.model, &self.theme) else {
+            return Ok(());
+        };
+        let files = site::render_cached(model, theme, &self.downloads, &mut self.cache)?;
+        self.site = files.into_iter().map(Arc::new).collect();
+        Ok(())
     }
 }
 

@@ -17,7 +17,23 @@ use crate::content::{Kind, Model, PageId, SectionId, relative_url};
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
 use crate::print::ManifestEntry;
+use crate::screens::{ProfileSummary, ScreenEntry};
 use theme::{Theme, template_error};
+
+/// What the print and screen kits made, for the site to list: the 下载中心 page and each page's
+/// own downloads.
+#[derive(Default)]
+pub struct Downloads {
+    pub print: Vec<ManifestEntry>,
+    pub screens: Vec<ScreenEntry>,
+    pub screen_profiles: Vec<ProfileSummary>,
+}
+
+impl Downloads {
+    pub fn is_empty(&self) -> bool {
+        self.print.is_empty() && self.screens.is_empty()
+    }
+}
 
 /// One HTML file to render.
 enum Job {
@@ -32,7 +48,7 @@ enum Job {
 pub fn render(
     model: &Model,
     theme: &Theme,
-    downloads: &[ManifestEntry],
+    downloads: &Downloads,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     render_cached(model, theme, downloads, &mut Cache::default())
 }
@@ -67,7 +83,7 @@ impl Cache {
 pub fn render_cached(
     model: &Model,
     theme: &Theme,
-    downloads: &[ManifestEntry],
+    downloads: &Downloads,
     cache: &mut Cache,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let root = &model.root;
@@ -211,7 +227,7 @@ fn prepare_job(
     model: &Model,
     env: &Environment<'_>,
     site: &Value,
-    downloads: &[ManifestEntry],
+    downloads: &Downloads,
     job: &Job,
 ) -> Prepared {
     let (out_path, template, ctx) = match job {
@@ -241,7 +257,8 @@ fn prepare_job(
         Job::Downloads => {
             let ctx = context! {
                 site => site.clone(),
-                groups => val(views::download_groups(downloads)),
+                groups => val(views::download_groups(&downloads.print)),
+                screens => val(views::screen_groups(&downloads.screens, &downloads.screen_profiles)),
                 root => relative_url(views::DOWNLOADS_PATH, ""),
                 current_path => views::DOWNLOADS_PATH,
             };
@@ -290,7 +307,7 @@ fn prepare_job(
                 });
             let ctx = context! {
                 site => site.clone(),
-                page => val(views::page(model, *id, downloads)),
+                page => val(views::page(model, *id, &downloads.print)),
                 root => relative_url(&p.path, ""),
                 current_path => p.path.clone(),
             };

@@ -3,12 +3,13 @@
 
 use serde::Serialize;
 
-use crate::config::{Campaign, Channel, Config, Issuer};
+use crate::config::{Campaign, Channel, Config, Issuer, ScreenKind};
 use crate::content::{
     AudienceFields, CaseFields, GuideFields, Kind, KindData, Model, Page, PageId, ScamFields,
     Section, Slogan,
 };
 use crate::print::ManifestEntry;
+use crate::screens::{ProfileSummary, ScreenEntry};
 
 /// A link to a page or section: its title and its site path (no leading slash).
 #[derive(Serialize, Clone)]
@@ -135,6 +136,102 @@ pub fn download_groups(entries: &[ManifestEntry]) -> Vec<DownloadGroup> {
         }
     }
     groups
+}
+
+/// One screen profile's files, for the 下载中心 page.
+#[derive(Serialize)]
+pub struct ScreenGroup {
+    pub label: String,
+    pub zip: String,
+    /// Displays: how long one pass of the playlist takes.
+    pub note: Option<String>,
+    pub playlist: Option<String>,
+    pub rows: Vec<ScreenRow>,
+}
+
+/// The files of one slide or one slogan: a title and labelled links.
+#[derive(Serialize)]
+pub struct ScreenRow {
+    pub title: String,
+    pub links: Vec<ScreenLink>,
+}
+
+#[derive(Serialize)]
+pub struct ScreenLink {
+    pub label: String,
+    pub file: String,
+    pub bytes_text: String,
+}
+
+/// What a screen file is, by its name: `slogan-01-page-2.png` is 第2屏. BMP pages (for old
+/// controllers) are left to the profile's zip.
+fn screen_link_label(file: &str) -> Option<String> {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    if name.ends_with(".bmp") {
+        return None;
+    }
+    let label = if let Some(rest) = name.split("-page-").nth(1) {
+        format!("第{}屏", rest.trim_end_matches(".png"))
+    } else if name.ends_with("-strip.png") {
+        "长条图".into()
+    } else if name.ends_with("-scroll.gif") {
+        "滚动动画".into()
+    } else if name.ends_with(".png") {
+        "PNG".into()
+    } else if name.ends_with("gb18030.txt") {
+        "GB18030".into()
+    } else if name.ends_with("utf8.txt") {
+        "UTF-8".into()
+    } else {
+        name.into()
+    };
+    Some(label)
+}
+
+/// Screen files grouped by profile, each slide or slogan a row, in manifest order.
+pub fn screen_groups(entries: &[ScreenEntry], profiles: &[ProfileSummary]) -> Vec<ScreenGroup> {
+    profiles
+        .iter()
+        .map(|p| {
+            let mut rows: Vec<ScreenRow> = Vec::new();
+            let files = entries.iter().filter(|e| e.profile == p.name);
+            for e in files.filter(|e| !e.file.ends_with(".json")) {
+                let Some(label) = screen_link_label(&e.file) else {
+                    continue;
+                };
+                let link = ScreenLink {
+                    label,
+                    file: e.file.clone(),
+                    bytes_text: bytes_text(e.bytes),
+                };
+                match rows.last_mut() {
+                    Some(r) if r.title == e.title => r.links.push(link),
+                    _ => rows.push(ScreenRow {
+                        title: e.title.clone(),
+                        links: vec![link],
+                    }),
+                }
+            }
+            let kind = match p.kind {
+                ScreenKind::Display => "全彩显示屏",
+                ScreenKind::Strip => "LED 条屏",
+            };
+            ScreenGroup {
+                label: format!("{kind} {}×{} 像素", p.width, p.height),
+                zip: format!("screens/zip/{}.zip", p.name),
+                note: p.loop_seconds.map(|s| {
+                    format!(
+                        "{} 张，播完一轮 {s} 秒；与其他画面穿插时，反诈画面的间隔不要超过 {} 秒",
+                        rows.len(),
+                        p.max_gap_seconds.unwrap_or(s)
+                    )
+                }),
+                playlist: (p.kind == ScreenKind::Display)
+                    .then(|| format!("screens/{}/playlist.m3u", p.name)),
+                rows,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

@@ -56,6 +56,13 @@ fn display_slides_have_exact_sizes_and_a_playlist() {
         (Some(1920), Some(1080))
     );
     assert!(site.contains_key("zip/display-1920x1080.zip"));
+    let shuadan = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "screens/display-1920x1080/02-scam-shuadan.png")
+        .expect("the scam slide is in the manifest");
+    assert_eq!(shuadan["source"], "content/scams/shuadan.md");
 }
 
 #[test]
@@ -130,6 +137,14 @@ fn strip_pages_are_exact_palette_only_images() {
             lit += idx.iter().filter(|&&i| i != 0).count();
         }
         assert!(lit > pages.len() * 50, "{profile}: text is drawn");
+        let downloads = c.read("public/downloads/index.html");
+        for listed in [
+            format!("screens/zip/{profile}.zip"),
+            format!("screens/{profile}/slogan-01-scroll.gif"),
+            format!("LED 条屏 {w}×{h} 像素"),
+        ] {
+            assert!(downloads.contains(&listed), "下载中心 lists {listed}");
+        }
         let bmp = &screens[&pages[0].0.replace(".png", ".bmp")];
         assert_eq!(&bmp[..2], b"BM");
         assert_eq!(u16::from_le_bytes([bmp[28], bmp[29]]), 1, "1 bit per pixel");
@@ -180,7 +195,7 @@ fn gb18030_text_decodes_back_to_the_slogans() {
 }
 
 #[test]
-fn a_character_missing_from_the_bitmap_font_stops_the_build() {
+fn a_character_missing_from_the_strip_fonts_stops_the_build() {
     let c = Campaign::fixture("valid");
     c.edit(
         "content/slogans/_index.md",
@@ -194,5 +209,59 @@ fn a_character_missing_from_the_bitmap_font_stops_the_build() {
     );
     c.fanzha(&["build", "--skip", "print"])
         .fails()
-        .says("content/slogans/_index.md: 错误: 字段 `slogans`: 条屏「strip-192x32」：口号「凡是网络兼职刷单返还佣金就是诈骗😀」里的字「😀」（U+1F600）在点阵字体 GNU Unifont 里没有");
+        .says("content/slogans/_index.md: 错误: 字段 `slogans`: 条屏「strip-192x32」：口号「凡是网络兼职刷单返还佣金就是诈骗😀」里的字「😀」（U+1F600）在黑体 Noto Sans CJK SC Bold 里没有")
+        .says("content/slogans/_index.md: 错误: 字段 `slogans`: 条屏「strip-96x16」：口号「凡是网络兼职刷单返还佣金就是诈骗😀」里的字「😀」（U+1F600）在点阵字体 GNU Unifont 里没有");
+}
+
+/// Lit rows of an indexed image, top to bottom.
+fn lit_rows(w: u32, idx: &[u8]) -> Vec<u32> {
+    (0..idx.len() as u32 / w)
+        .filter(|y| {
+            idx[(y * w) as usize..((y + 1) * w) as usize]
+                .iter()
+                .any(|&i| i != 0)
+        })
+        .collect()
+}
+
+#[test]
+fn text_of_32_pixels_is_a_thresholded_outline_font_filling_the_strip() {
+    let c = Campaign::fixture("valid");
+    c.fanzha(&["build", "--skip", "print"]).ok();
+    let strip = c.snapshot("public/screens/strip-192x32");
+    let (w, h, _, idx) = decode_png(&strip["slogan-01-page-1.png"]);
+    let rows = lit_rows(w, &idx);
+    assert!(
+        rows.len() >= 28,
+        "ideographs fill the 32-pixel height, lit rows: {rows:?}"
+    );
+    // Unifont pixel-doubled would light only whole 2 × 2 blocks; outlines do not.
+    let at = |x: u32, y: u32| idx[(y * w + x) as usize];
+    let blocky = (0..h / 2).all(|by| {
+        (0..w / 2).all(|bx| {
+            let v = at(2 * bx, 2 * by);
+            [(1, 0), (0, 1), (1, 1)]
+                .iter()
+                .all(|&(dx, dy)| at(2 * bx + dx, 2 * by + dy) == v)
+        })
+    });
+    assert!(!blocky, "drawn from outlines, not doubled bitmap pixels");
+    assert!(
+        strip["strip.json"]
+            .windows(9)
+            .any(|s| s == "Noto Sans".as_bytes())
+    );
+}
+
+#[test]
+fn a_text_size_no_font_draws_is_refused_naming_the_profile() {
+    let c = Campaign::fixture("valid");
+    c.edit("config.toml", "[campaign]", "[screens]\nprofiles = [{ name = \"door\", kind = \"strip\", width = 96, height = 32, text_px = 20 }]\n\n[campaign]");
+    c.fanzha(&["build", "--skip", "print"])
+        .fails()
+        .says("config.toml: 错误: 字段 `screens.profiles`: 条屏「door」：文字高 20 像素不支持");
+    c.edit("config.toml", "text_px = 20", "text_px = 40");
+    c.fanzha(&["build", "--skip", "print"])
+        .fails()
+        .says("条屏「door」：文字高 40 像素，超过了屏幕高度 32 像素");
 }
