@@ -139,8 +139,8 @@ fn respond(shared: &Shared, url: &str) -> Reply {
     let Some(path) = site_path(url) else {
         return plain(400, "400 错误的请求地址");
     };
-    if let Some(kit) = super::Kit::for_path(&path) {
-        shared.ensure_kit(kit);
+    for kit in super::Kit::for_path(&path) {
+        shared.ensure_kit(*kit);
     }
     let snapshot = shared.snapshot();
     let Some(files) = &snapshot.files else {

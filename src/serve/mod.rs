@@ -40,14 +40,16 @@ pub enum Kit {
 }
 
 impl Kit {
-    /// The kit a site path belongs to (the 下载中心 page lists the print kit).
-    pub fn for_path(path: &str) -> Option<Kit> {
-        if path.starts_with("print/") || path == "print" || path.starts_with("downloads") {
-            Some(Kit::Print)
+    /// The kits a site path needs: their own files, and the 下载中心 page lists both.
+    pub fn for_path(path: &str) -> &'static [Kit] {
+        if path.starts_with("downloads") {
+            &[Kit::Print, Kit::Screens]
+        } else if path.starts_with("print/") || path == "print" {
+            &[Kit::Print]
         } else if path.starts_with("screens/") || path == "screens" {
-            Some(Kit::Screens)
+            &[Kit::Screens]
         } else {
-            None
+            &[]
         }
     }
 }

@@ -183,6 +183,10 @@ fn print_and_screen_files_are_made_on_request() {
     let (status, downloads) = server.get("/downloads/");
     assert_eq!(status, 200);
     assert!(downloads.contains(".pdf"));
+    assert!(
+        downloads.contains("screens/"),
+        "下载中心 lists the screen kit too"
+    );
     let (status, screens) = server.get("/screens/manifest.json");
     assert_eq!(status, 200, "{screens}");
     assert!(screens.contains("\"profiles\""), "{screens}");
