@@ -39,9 +39,21 @@ pub struct Config {
     /// Screen kit settings: display and LED strip profiles, slide timing.
     #[serde(default)]
     pub screens: ScreensConfig,
+    /// `fanzha check` settings.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Free values for templates.
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// The `[check]` table.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Numbers content may name that are no channel of the campaign, e.g. a bank's 95588 that
+    /// a case says scammers impersonated. Every other phone number must be a channel.
+    pub other_numbers: Vec<String>,
 }
 
 /// The `[print]` table: what the print kit makes and how.

@@ -1,9 +1,12 @@
 //! fanzha turns one folder of anti-fraud publicity content into a static website, print-ready
-//! PDFs (and, in later stages, screen images).
+//! PDFs and screen images.
 //!
 //! The pipeline reads top to bottom: `config` and `content` load one immutable `content::Model`;
-//! renderers (`print`, `screens`, `share`, `site`, then `search` over the site's pages) read the model and return files; `output` alone writes them.
+//! renderers (`print`, `screens`, `share`, `site`, then `search` over the site's pages) read the
+//! model and return files; `output` alone writes them. `check` adds the pre-print checks, and
+//! `serve` keeps the rendered site in memory while an author edits.
 
+pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod content;
@@ -16,6 +19,7 @@ pub mod qr;
 pub mod schema;
 pub mod screens;
 pub mod search;
+pub mod serve;
 pub mod share;
 pub mod site;
 pub mod typeset;

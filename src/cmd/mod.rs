@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,12 +32,14 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default: public/).
     Build(build::Args),
-    /// Load and validate everything; write nothing. Exit 1 on any error.
+    /// Load, validate and check the campaign; write nothing. Exit 1 on errors, 0 on warnings only.
     Check(check::Args),
     /// Create a new campaign folder that builds at once.
     Init(init::Args),
     /// Create a new page with its front matter filled with placeholders.
     New(new::Args),
+    /// Serve the site on this computer, rebuilding and reloading the browser on every change.
+    Serve(serve::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -45,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(a) => check::run(a),
         Command::Init(a) => init::run(a),
         Command::New(a) => new::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 

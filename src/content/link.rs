@@ -197,7 +197,8 @@ fn check_unique_paths(
                         crate::diag::display_path(&pair[0].1.source)
                     ),
                 )
-                .field("slug"),
+                .field("slug")
+                .at_line(slug_line(&pair[1].1)),
             );
         }
     }
@@ -211,10 +212,21 @@ fn check_unique_paths(
                         crate::diag::display_path(&sections[i].source)
                     ),
                 )
-                .field("slug"),
+                .field("slug")
+                .at_line(slug_line(page)),
             );
         }
     }
+}
+
+/// The line of a page's `slug` key, else of its title, else the first.
+fn slug_line(page: &RawPage) -> usize {
+    let lines = &page.key_lines;
+    lines
+        .get("slug")
+        .or_else(|| lines.get("title"))
+        .copied()
+        .unwrap_or(1)
 }
 
 /// Places each non-Markdown file beside the page bundle or section that owns its folder.

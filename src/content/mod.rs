@@ -15,7 +15,7 @@ use crate::date::Date;
 pub use front::{PageFront, SectionFront, SortBy};
 pub use kinds::{AudienceFields, CaseFields, GuideFields, Kind, ScamFields, Slogan};
 pub use link::relative_url;
-pub use load::{load, valid_slug};
+pub use load::{CONTENT_DIR, load, valid_slug};
 
 /// The folder part of a `/`-separated path, with its trailing slash (`""` at the top).
 pub fn parent_path(path: &str) -> String {

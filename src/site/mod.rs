@@ -8,7 +8,8 @@ pub mod phones;
 pub mod theme;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 use minijinja::{Environment, Value, context};
 use rayon::prelude::*;
@@ -60,12 +61,59 @@ pub fn render(
     theme: &Theme,
     made: Made<'_>,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    render_cached(model, theme, made, &mut Cache::default())
+}
+
+/// What the last render made, kept between renders by `fanzha serve`: the templates, the
+/// stylesheets, and every HTML file with a fingerprint of what its template was given. A page is
+/// rendered again only when that input changed, so editing one page re-renders it and the pages
+/// that list it (their cards changed), not the whole site.
+#[derive(Default)]
+pub struct Cache {
+    env: Option<Environment<'static>>,
+    css: Option<Vec<OutFile>>,
+    pages: HashMap<String, (u64, OutFile)>,
+    /// HTML files rendered (not reused) by the last render.
+    pub rendered: Vec<String>,
+}
+
+impl Cache {
+    /// Templates changed: load them again and render every page.
+    pub fn forget_templates(&mut self) {
+        self.env = None;
+        self.pages.clear();
+    }
+
+    /// Sass changed: compile the stylesheets again.
+    pub fn forget_styles(&mut self) {
+        self.css = None;
+    }
+}
+
+/// Renders the whole site, reusing from `cache` what has not changed, and updates the cache.
+pub fn render_cached(
+    model: &Model,
+    theme: &Theme,
+    made: Made<'_>,
+    cache: &mut Cache,
+) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let root = &model.root;
     let downloads = made.downloads;
-    let mut env = theme.environment(root)?;
-    let numbers = phone_numbers(&model.config);
-    env.add_filter("phones", move |v: Value| phones_filter(&v, &numbers));
+    let env = match cache.env.take() {
+        Some(env) => env,
+        None => {
+            let mut env = theme.environment(root)?;
+            let numbers = phone_numbers(&model.config);
+            env.add_filter("phones", move |v: Value| phones_filter(&v, &numbers));
+            env
+        }
+    };
     let site = val(views::site(model, !downloads.is_empty()));
+    let site_hash = {
+        let mut h = std::hash::DefaultHasher::new();
+        site.hash(&mut h);
+        h.finish()
+    };
 
     let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
     if !downloads.is_empty() {
@@ -77,26 +125,49 @@ pub fn render(
             .map(Job::Section),
     );
     jobs.extend((0..model.pages.len()).map(Job::Page));
-    let rendered: Vec<Result<OutFile, Diagnostic>> = jobs
+    let previous = std::mem::take(&mut cache.pages);
+    let rendered: Vec<Result<(u64, OutFile, bool), Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(model, &env, theme, &site, made, job))
+        .map(|job| {
+            let prepared = prepare_job(model, &env, &site, made, job);
+            let fingerprint = prepared.fingerprint(site_hash);
+            match previous.get(&prepared.out_path) {
+                Some((f, file)) if *f == fingerprint => Ok((fingerprint, file.clone(), false)),
+                _ => render_prepared(model, &env, theme, prepared).map(|f| (fingerprint, f, true)),
+            }
+        })
         .collect();
 
     let mut errors = Vec::new();
     let mut generated = Vec::new();
+    cache.rendered.clear();
     for r in rendered {
         match r {
-            Ok(f) => generated.push(f),
+            Ok((fingerprint, f, fresh)) => {
+                if fresh {
+                    cache.rendered.push(f.path.clone());
+                }
+                cache.pages.insert(f.path.clone(), (fingerprint, f.clone()));
+                generated.push(f);
+            }
             Err(d) => errors.push(d),
         }
     }
+    cache.env = Some(env);
     generated.extend(aliases(model));
     generated.extend(qr_codes(model));
     generated.push(OutFile::bytes("sitemap.xml", feeds::sitemap(model)));
     generated.push(OutFile::bytes("robots.txt", feeds::robots(model)));
     generated.push(OutFile::bytes("atom.xml", feeds::atom(model)));
-    match assets::compile_sass(root, &theme.sass_dirs(root)) {
-        Ok(css) => generated.extend(css),
+    let css = match cache.css.take() {
+        Some(css) => Ok(css),
+        None => assets::compile_sass(root, &theme.sass_dirs(root)),
+    };
+    match css {
+        Ok(css) => {
+            generated.extend(css.iter().cloned());
+            cache.css = Some(css);
+        }
         Err(ds) => errors.extend(ds),
     }
     generated.extend(
@@ -143,14 +214,40 @@ pub fn check_templates(
     theme.environment(root).map(|_| ())
 }
 
-fn render_job(
+/// One HTML file with everything its template is given.
+struct Prepared {
+    out_path: String,
+    template: String,
+    ctx: Value,
+    source: std::path::PathBuf,
+}
+
+impl Prepared {
+    /// A hash of the template name and its whole input: equal fingerprints give equal HTML.
+    /// The `site` value every page gets is hashed once, by the caller (`site_hash`).
+    fn fingerprint(&self, site_hash: u64) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        site_hash.hash(&mut h);
+        self.template.hash(&mut h);
+        if let Ok(keys) = self.ctx.try_iter() {
+            for key in keys {
+                if key.as_str() != Some("site") {
+                    key.hash(&mut h);
+                    self.ctx.get_item(&key).unwrap_or_default().hash(&mut h);
+                }
+            }
+        }
+        h.finish()
+    }
+}
+
+fn prepare_job(
     model: &Model,
     env: &Environment<'_>,
-    theme: &Theme,
     site: &Value,
     made: Made<'_>,
     job: &Job,
-) -> Result<OutFile, Diagnostic> {
+) -> Prepared {
     let downloads = made.downloads;
     // The share card of the page itself, else the home page's.
     let share = |path: &str| made.share_cards.then(|| crate::share::card_path(path));
@@ -281,6 +378,26 @@ fn render_job(
         Job::Section(id) => model.sections[*id].source.clone(),
         _ => model.home().source.clone(),
     };
+    Prepared {
+        out_path,
+        template,
+        ctx,
+        source,
+    }
+}
+
+fn render_prepared(
+    model: &Model,
+    env: &Environment<'_>,
+    theme: &Theme,
+    job: Prepared,
+) -> Result<OutFile, Diagnostic> {
+    let Prepared {
+        out_path,
+        template,
+        ctx,
+        source,
+    } = job;
     let tmpl = env.get_template(&template).map_err(|e| {
         Diagnostic::error(source, format!("找不到模板 `{template}`（{}）", e.kind()))
             .field("template")

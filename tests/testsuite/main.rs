@@ -1,10 +1,12 @@
 //! Integration tests: each builds a fixture campaign with the real binary and inspects the output.
 
 mod browser;
+mod check;
 mod commands;
 mod errors;
 mod print;
 mod screens;
+mod serve;
 mod site;
 mod support;
 mod zola;

@@ -16,6 +16,7 @@ pub struct Campaign {
 /// The result of one run of the binary.
 pub struct Run {
     pub code: i32,
+    pub stdout: String,
     pub stderr: String,
 }
 
@@ -32,6 +33,17 @@ impl Run {
             self.code, 1,
             "expected exit 1, got {}:\n{}",
             self.code, self.stderr
+        );
+        self
+    }
+
+    /// Passed with warnings or nothing to say.
+    #[track_caller]
+    pub fn lacks(&self, text: &str) -> &Run {
+        assert!(
+            !self.stderr.contains(text),
+            "stderr has {text:?}:\n{}",
+            self.stderr
         );
         self
     }
@@ -144,6 +156,7 @@ impl Campaign {
 fn finish(out: Output) -> Run {
     Run {
         code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }

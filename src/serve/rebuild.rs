@@ -1,0 +1,341 @@
+//! Rebuilds the served campaign after a change, reusing what did not change: the config and
+//! model are loaded again (parsing is a few milliseconds), templates and stylesheets only when
+//! their files changed, and only the pages whose template input changed are rendered again
+//! (`site::Cache`). Print and screen kits are made on request and dropped when sources change.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::Kit;
+use super::watch::Changes;
+use crate::config::Config;
+use crate::content::{self, Model};
+use crate::diag::{Diagnostic, Report};
+use crate::output::OutFile;
+use crate::site::{self, Downloads, theme::Theme};
+use crate::typeset::Engine;
+
+/// What one rebuild did.
+pub enum Outcome {
+    Built {
+        /// HTML files rendered again (the rest were reused).
+        rendered: usize,
+        total: usize,
+        warnings: Vec<Diagnostic>,
+        what: &'static str,
+    },
+    /// The sources are broken; the text lists every problem.
+    Failed(String),
+}
+
+impl Outcome {
+    /// Whether open tabs should reload.
+    pub fn reload(&self) -> bool {
+        match self {
+            Outcome::Built { rendered, what, .. } => *rendered > 0 || *what == UPDATED,
+            Outcome::Failed(_) => true,
+        }
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Outcome::Failed(t) => Some(t),
+            Outcome::Built { .. } => None,
+        }
+    }
+}
+
+const UPDATED: &str = "已更新";
+
+pub struct Builder {
+    root: PathBuf,
+    cache: site::Cache,
+    model: Option<Model>,
+    theme: Option<Theme>,
+    engine: Option<Engine>,
+    /// What the kits made, kept across edits so pages keep their download links.
+    downloads: Downloads,
+    site: Vec<Arc<OutFile>>,
+    print: Option<Vec<Arc<OutFile>>>,
+    screens: Option<Vec<Arc<OutFile>>>,
+}
+
+impl Builder {
+    pub fn new(root: PathBuf) -> Builder {
+        Builder {
+            root,
+            cache: site::Cache::default(),
+            model: None,
+            theme: None,
+            engine: None,
+            downloads: Downloads::default(),
+            site: Vec::new(),
+            print: None,
+            screens: None,
+        }
+    }
+
+    /// The files to serve: the site and the kits made so far.
+    pub fn files(&self) -> Option<Arc<HashMap<String, Arc<OutFile>>>> {
+        self.model.as_ref()?;
+        let kits = self.print.iter().chain(&self.screens).flatten();
+        let map = self
+            .site
+            .iter()
+            .chain(kits)
+            .map(|f| (f.path.clone(), f.clone()))
+            .collect();
+        Some(Arc::new(map))
+    }
+
+    /// Loads the sources again after `changes` and renders what changed.
+    pub fn rebuild(&mut self, changes: Changes) -> Outcome {
+        if changes.config || changes.templates {
+            self.cache.forget_templates();
+            self.engine = None;
+        }
+        if changes.styles || changes.config {
+            self.cache.forget_styles();
+        }
+        let loaded = Config::load(&self.root)
+            .and_then(|config| content::load(&self.root, &config))
+            .and_then(|(model, warnings)| {
+                let theme = Theme::find(&self.root, &model.config.theme).map_err(|d| vec![d])?;
+                Ok((model, warnings, theme))
+            });
+        let (model, mut warnings, theme) = match loaded {
+            Ok(l) => l,
+            Err(ds) => return failed(ds),
+        };
+        let files =
+            match site::render_cached(&model, &theme, served(&self.downloads), &mut self.cache) {
+                Ok(f) => f,
+                Err(ds) => return failed(ds),
+            };
+        warnings.retain(|d| !d.is_error());
+        let rendered = self.cache.rendered.len();
+        self.site = files.into_iter().map(Arc::new).collect();
+        self.model = Some(model);
+        self.theme = Some(theme);
+        self.print = None;
+        self.screens = None;
+        Outcome::Built {
+            rendered,
+            total: self.site.len(),
+            warnings: Report {
+                diagnostics: warnings,
+            }
+            .sorted(),
+            what: UPDATED,
+        }
+    }
+
+    /// Makes `kit` for the current model; `None` when it is already made (or nothing loads).
+    pub fn make_kit(&mut self, kit: Kit) -> Option<Outcome> {
+        let (Some(model), Some(theme)) = (&self.model, &self.theme) else {
+            return None;
+        };
+        let made = match kit {
+            Kit::Print => self.print.is_some(),
+            Kit::Screens => self.screens.is_some(),
+        };
+        if made {
+            return None;
+        }
+        if self.engine.is_none() {
+            let fonts = model.root.join("fonts");
+            match Engine::new(&theme.dir, Some(&fonts), &model.config.print.fonts) {
+                Ok(e) => self.engine = Some(e),
+                Err(d) => return Some(failed(vec![d])),
+            }
+        }
+        let engine = self.engine.as_ref().expect("engine made above");
+        match kit {
+            Kit::Print => {
+                let options = crate::print::PrintOptions { crop_marks: false };
+                let made = match crate::print::render(model, engine, &options) {
+                    Ok(k) => k,
+                    Err(ds) => return Some(failed(ds)),
+                };
+                self.print = Some(made.files.into_iter().map(Arc::new).collect());
+                self.downloads.print = made.entries;
+                if let Err(ds) = self.render_site_again() {
+                    return Some(failed(ds));
+                }
+                Some(Outcome::Built {
+                    rendered: self.cache.rendered.len(),
+                    total: self.site.len() + self.print.as_ref().map_or(0, Vec::len),
+                    warnings: Vec::new(),
+                    what: "已生成印刷品",
+                })
+            }
+            Kit::Screens => {
+                let made = match crate::screens::render(model, engine) {
+                    Ok(k) => k,
+                    Err(ds) => return Some(failed(ds)),
+                };
+                self.screens = Some(made.files.into_iter().map(Arc::new).collect());
+                self.downloads.screens = made.entries;
+                self.downloads.screen_profiles = made.profiles;
+                if let Err(ds) = self.render_site_again() {
+                    return Some(failed(ds));
+                }
+                Some(Outcome::Built {
+                    rendered: self.cache.rendered.len(),
+                    total: self.screens.as_ref().map_or(0, Vec::len),
+                    warnings: Vec::new(),
+                    what: "已生成屏幕素材",
+                })
+            }
+        }
+    }
+}
+
+impl Builder {
+    /// After a kit is made: the 下载中心 page and the pages that list their downloads change;
+    /// the cache renders only those again.
+    fn render_site_again(&mut self) -> Result<(), Vec<Diagnostic>> {
+        let (Some(model), Some(theme)) = (&self.model, &self.theme) else {
+            return Ok(());
+        };
+        let files = site::render_cached(model, theme, served(&self.downloads), &mut self.cache)?;
+        self.site = files.into_iter().map(Arc::new).collect();
+        Ok(())
+    }
+}
+
+/// What the site links to while serving: the kits made on request. Share cards are left to
+/// `build`, which keeps saving fast.
+fn served(downloads: &Downloads) -> site::Made<'_> {
+    site::Made {
+        downloads,
+        share_cards: false,
+    }
+}
+
+fn failed(diagnostics: Vec<Diagnostic>) -> Outcome {
+    let report = Report { diagnostics };
+    let errors = report.error_count();
+    let lines: Vec<String> = report
+        .sorted()
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .map(|d| d.to_string())
+        .collect();
+    Outcome::Failed(format!("{}\n共 {errors} 个错误。", lines.join("\n")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The valid fixture with the repository's config and theme, in a temporary folder.
+    fn campaign() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let from = [
+            (repo.join("tests/fixtures/valid/content"), "content"),
+            (repo.join("themes"), "themes"),
+            (repo.join("static"), "static"),
+            (repo.join("config.toml"), "config.toml"),
+        ];
+        for (src, name) in from {
+            for e in walkdir::WalkDir::new(&src) {
+                let e = e.unwrap();
+                let rel = e.path().strip_prefix(&src).unwrap();
+                let to = tmp.path().join(name).join(rel);
+                let to = if rel.as_os_str().is_empty() {
+                    tmp.path().join(name)
+                } else {
+                    to
+                };
+                if e.file_type().is_dir() {
+                    std::fs::create_dir_all(&to).unwrap();
+                } else {
+                    std::fs::copy(e.path(), &to).unwrap();
+                }
+            }
+        }
+        tmp
+    }
+
+    fn rendered(outcome: Outcome) -> usize {
+        match outcome {
+            Outcome::Built { rendered, .. } => rendered,
+            Outcome::Failed(e) => panic!("{e}"),
+        }
+    }
+
+    fn edit(root: &std::path::Path, rel: &str, from: &str, to: &str) {
+        let p = root.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} lacks {from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    }
+
+    #[test]
+    fn an_edit_renders_the_page_and_what_lists_it() {
+        let tmp = campaign();
+        let root = tmp.path();
+        let content = Changes {
+            content: true,
+            ..Changes::default()
+        };
+        let mut b = Builder::new(root.to_path_buf());
+        assert!(rendered(b.rebuild(content)) > 5);
+        assert_eq!(rendered(b.rebuild(content)), 0, "nothing changed");
+
+        // The body shows only on the case's own page.
+        edit(root, "content/cases/student.md", "小李在网上", "小王在网上");
+        b.rebuild(content);
+        assert_eq!(b.cache.rendered, ["cases/student/index.html"]);
+
+        // The title is on every card that lists the case.
+        edit(
+            root,
+            "content/cases/student.md",
+            "大学生兼职刷单被骗",
+            "大学生刷单被骗",
+        );
+        b.rebuild(content);
+        let mut pages = b.cache.rendered.clone();
+        pages.sort();
+        for listed in [
+            "cases/index.html",
+            "cases/student/index.html",
+            "index.html",
+            "scams/shuadan/index.html",
+        ] {
+            assert!(
+                pages.iter().any(|p| p == listed),
+                "{listed} not in {pages:?}"
+            );
+        }
+        assert!(
+            !pages.iter().any(|p| p == "guides/after-scam/index.html"),
+            "{pages:?}"
+        );
+    }
+
+    #[test]
+    fn a_broken_edit_keeps_the_last_good_files() {
+        let tmp = campaign();
+        let root = tmp.path();
+        let content = Changes {
+            content: true,
+            ..Changes::default()
+        };
+        let mut b = Builder::new(root.to_path_buf());
+        b.rebuild(content);
+        edit(
+            root,
+            "content/cases/student.md",
+            "loss = 26800",
+            "loss = = 26800",
+        );
+        let error = b.rebuild(content).error().unwrap().to_string();
+        assert!(error.contains("content/cases/student.md:5:8"), "{error}");
+        assert!(b.files().unwrap().contains_key("cases/student/index.html"));
+    }
+}
