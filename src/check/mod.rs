@@ -282,7 +282,8 @@ fn check_file_refs(
             files.contains(abs)
         } else {
             // Raw HTML is not rewritten: the browser resolves it against the page's own URL.
-            let from_page = join(page_path, file).is_some_and(|p| files.contains(&p));
+            let from_page =
+                crate::content::join_rel(page_path, file).is_some_and(|p| files.contains(&p));
             let beside_source = !item.is_body
                 && model
                     .root
@@ -302,21 +303,6 @@ fn check_file_refs(
         }
     }
     out
-}
-
-/// `dir` (a site path ending in `/`) joined with a relative reference; `None` if it climbs out.
-fn join(dir: &str, reference: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in reference.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn key_line(page: &crate::content::Page, key: &str) -> usize {
@@ -454,12 +440,5 @@ mod tests {
         let refs = file_refs(&value);
         assert_eq!(refs[0].1, "images/cover.png");
         assert_eq!(value.position(refs[0].0).column, 10);
-    }
-
-    #[test]
-    fn joins_site_paths() {
-        assert_eq!(join("cases/a/", "p.png").as_deref(), Some("cases/a/p.png"));
-        assert_eq!(join("cases/a/", "../p.png").as_deref(), Some("cases/p.png"));
-        assert_eq!(join("", "../p.png"), None);
     }
 }

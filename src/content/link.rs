@@ -280,8 +280,9 @@ pub fn relative_url(from: &str, to: &str) -> String {
     if url.is_empty() { "./".into() } else { url }
 }
 
-/// Joins a relative reference onto a content folder, folding `.` and `..`; `None` if it climbs out.
-fn join_rel(dir: &str, reference: &str) -> Option<String> {
+/// Joins a relative reference onto a folder path (content or site, no leading slash needed),
+/// folding `.` and `..`; `None` if it climbs out.
+pub fn join_rel(dir: &str, reference: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for seg in reference.split('/') {
         match seg {
