@@ -1,17 +1,18 @@
 //! The rules `fanzha check` adds on top of what loading and rendering validate: hotlines that
 //! match the campaign's channels, files that raw HTML and front matter refer to, and warnings
-//! for content that would embarrass a campaign (a scam type with no case or no audience, a
-//! slogan too long for the configured LED strips). It reads the model and source files only.
+//! for content that would embarrass a campaign (a scam type with no case or no audience). It
+//! reads the model and source files only. A slogan too long for a configured LED strip is
+//! reported by the strip renderer itself, which knows the font the strip is drawn with.
 
 pub mod phone;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::config::{Config, ScreenKind};
+use crate::config::Config;
 use crate::content::{KindData, Model, front};
 use crate::diag::{Diagnostic, Position};
 use crate::schema::Located;
@@ -36,7 +37,6 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
         }
     }
     out.extend(scams_without_cases_or_audiences(model));
-    out.extend(slogans_too_long(model));
     out
 }
 
@@ -352,66 +352,6 @@ fn scams_without_cases_or_audiences(model: &Model) -> Vec<Diagnostic> {
                 .field("audiences")
                 .at_line(key_line(p, "audiences")),
             );
-        }
-    }
-    out
-}
-
-/// Screens a strip may page a slogan over before the screen kit shows its short form
-/// (mirrors `screens::strips`).
-const MAX_STRIP_PAGES: usize = 3;
-
-fn slogans_too_long(model: &Model) -> Vec<Diagnostic> {
-    use crate::screens::strip;
-    let strips: Vec<_> = model
-        .config
-        .screens
-        .profiles
-        .iter()
-        .filter(|p| p.kind == ScreenKind::Strip)
-        .collect();
-    if strips.is_empty() || model.slogans().next().is_none() {
-        return Vec::new();
-    }
-    // Without the font the screen kit itself reports the problem.
-    let Ok(font) = strip::BitmapFont::load(Path::new(strip::UNIFONT_PATH)) else {
-        return Vec::new();
-    };
-    let source: PathBuf = model.slogans_source();
-    let text = std::fs::read_to_string(model.root.join(&source)).unwrap_or_default();
-    let mut out = Vec::new();
-    for profile in strips {
-        let text_px = profile.text_px.unwrap_or(profile.height.min(32));
-        let Ok(scale) = strip::Scale::for_text_height(text_px) else {
-            continue;
-        };
-        let screens = |s: &str| {
-            strip::render_line(s, &font, scale, strip::RED)
-                .ok()
-                .and_then(|l| strip::pages(&l, profile.width, profile.height).ok())
-                .map(|p| p.len())
-        };
-        for slogan in model.slogans() {
-            let Some(n) = screens(&slogan.short) else {
-                continue;
-            };
-            if n > MAX_STRIP_PAGES {
-                let line = text
-                    .lines()
-                    .position(|l| l.contains(&format!("\"{}\"", slogan.short)))
-                    .map_or(1, |i| i + 1);
-                out.push(
-                    Diagnostic::warning(
-                        &source,
-                        format!(
-                            "短口号「{}」在条屏 {}（{}×{}）上要分 {n} 屏才显示得完，最多 {MAX_STRIP_PAGES} 屏；请写得更短",
-                            slogan.short, profile.name, profile.width, profile.height
-                        ),
-                    )
-                    .field("slogans.short")
-                    .at_line(line),
-                );
-            }
         }
     }
     out

@@ -142,6 +142,7 @@ pub fn render_campaign(
         match crate::screens::render(&model, engine) {
             Ok(kit) => {
                 files.extend(kit.files);
+                report.extend(kit.warnings);
                 downloads.screens = kit.entries;
                 downloads.screen_profiles = kit.profiles;
             }

@@ -85,6 +85,7 @@ pub fn render(
         files: Vec::new(),
         entries: Vec::new(),
         profiles: Vec::new(),
+        warnings: Vec::new(),
     };
     let mut errors = Vec::new();
     let seconds = c.screens.slide_seconds;

@@ -47,6 +47,9 @@ pub struct ScreenKit {
     pub files: Vec<OutFile>,
     pub entries: Vec<ScreenEntry>,
     pub profiles: Vec<ProfileSummary>,
+    /// Things the kit could make but an operator would not want (a slogan paged over too many
+    /// strip screens).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Renders every profile; all problems are returned together.
@@ -55,6 +58,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
         files: Vec::new(),
         entries: Vec::new(),
         profiles: Vec::new(),
+        warnings: Vec::new(),
     };
     let mut errors = Vec::new();
     for profile in &model.config.screens.profiles {
@@ -67,6 +71,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
                 kit.files.append(&mut part.files);
                 kit.entries.append(&mut part.entries);
                 kit.profiles.append(&mut part.profiles);
+                kit.warnings.append(&mut part.warnings);
             }
             Err(mut e) => errors.append(&mut e),
         }

@@ -100,6 +100,7 @@ pub fn render(
         files: Vec::new(),
         entries: Vec::new(),
         profiles: Vec::new(),
+        warnings: Vec::new(),
     };
     let mut errors = Vec::new();
     let mut texts = Vec::new();
@@ -125,7 +126,13 @@ pub fn render(
         };
         let (text, line) = if too_long(&full) {
             match render(&slogan.short) {
-                Ok(l) => (slogan.short.clone(), l),
+                Ok(l) => {
+                    if too_long(&l) {
+                        kit.warnings
+                            .push(short_too_long(model, profile, &slogan.short, &l));
+                    }
+                    (slogan.short.clone(), l)
+                }
                 Err(missing) => {
                     errors.push(missing_glyph(
                         &source,
@@ -272,6 +279,32 @@ pub fn scroll_step(px_per_second: u32) -> (u32, u32) {
     let px = ((speed as f64 * 0.05).round() as u32).max(1);
     let delay = ((px as f64 * 1000.0 / speed as f64 / 10.0).round() as u32 * 10).clamp(20, 655_350);
     (px, delay)
+}
+
+/// A short slogan that still needs more than [`MAX_PAGES_FULL`] screens: it is made, but an
+/// operator would rather have it shorter. Names the line of the short form.
+fn short_too_long(
+    model: &Model,
+    profile: &ScreenProfile,
+    short: &str,
+    line: &strip::Line,
+) -> Diagnostic {
+    let n = strip::pages(line, profile.width, profile.height).map_or(0, |p| p.len());
+    let source = model.slogans_source();
+    let text = std::fs::read_to_string(model.root.join(&source)).unwrap_or_default();
+    let at = text
+        .lines()
+        .position(|l| l.contains(&format!("\"{short}\"")))
+        .map_or(1, |i| i + 1);
+    Diagnostic::warning(
+        &source,
+        format!(
+            "短口号「{short}」在条屏 {}（{}×{}）上要分 {n} 屏才显示得完，最多 {MAX_PAGES_FULL} 屏；请写得更短",
+            profile.name, profile.width, profile.height
+        ),
+    )
+    .field("slogans.short")
+    .at_line(at)
 }
 
 fn missing_glyph(source: &Path, what: &str, text: &str, ch: char, font: &TextFont) -> Diagnostic {
