@@ -54,41 +54,50 @@ impl TextFont {
     }
 }
 
+/// The font for a profile's text height (`text_px`, by default the strip's height up to 32), or
+/// why there is none: 16 px is Unifont, 24 px and more the bold outline font, nothing between;
+/// the text must fit the strip's height.
+fn text_font(engine: &Engine, profile: &ScreenProfile) -> Result<TextFont, String> {
+    let text_px = profile.text_px.unwrap_or(profile.height.min(32));
+    let font = match text_px {
+        16 => TextFont::Bitmap(load_bitmap_font()?),
+        px if px >= MIN_OUTLINE_TEXT_PX => match engine.bold_font() {
+            Some(f) => TextFont::Outline(OutlineFont::new(f), px),
+            None => {
+                return Err(
+                    "找不到粗体中文字体（黑体），24 像素以上的条屏文字要用它；请安装 fonts-noto-cjk"
+                        .into(),
+                );
+            }
+        },
+        px => {
+            return Err(format!(
+                "文字高 {px} 像素不支持：16 像素用点阵字体，{MIN_OUTLINE_TEXT_PX} 像素以上用黑体"
+            ));
+        }
+    };
+    if font.text_height() > profile.height {
+        return Err(format!(
+            "文字高 {} 像素，超过了屏幕高度 {} 像素",
+            font.text_height(),
+            profile.height
+        ));
+    }
+    Ok(font)
+}
+
 pub fn render(
     model: &Model,
     engine: &Engine,
     profile: &ScreenProfile,
 ) -> Result<ScreenKit, Vec<Diagnostic>> {
     let what = format!("条屏「{}」", profile.name);
-    let text_px = profile.text_px.unwrap_or(profile.height.min(32));
-    let config_error = |msg: String| {
+    let font = text_font(engine, profile).map_err(|msg| {
         vec![
             Diagnostic::error(crate::config::CONFIG_FILE, format!("{what}：{msg}"))
                 .field("screens.profiles"),
         ]
-    };
-    let font = match text_px {
-        16 => TextFont::Bitmap(load_bitmap_font()?),
-        px if px >= MIN_OUTLINE_TEXT_PX => match engine.bold_font() {
-            Some(f) => TextFont::Outline(OutlineFont::new(f), px),
-            None => return Err(config_error(
-                "找不到粗体中文字体（黑体），24 像素以上的条屏文字要用它；请安装 fonts-noto-cjk"
-                    .into(),
-            )),
-        },
-        px => {
-            return Err(config_error(format!(
-                "文字高 {px} 像素不支持：16 像素用点阵字体，{MIN_OUTLINE_TEXT_PX} 像素以上用黑体"
-            )));
-        }
-    };
-    if font.text_height() > profile.height {
-        return Err(config_error(format!(
-            "文字高 {} 像素，超过了屏幕高度 {} 像素",
-            font.text_height(),
-            profile.height
-        )));
-    }
+    })?;
     let palette = match profile.colours {
         StripColours::Red => Palette::SingleRed,
         StripColours::RedGreenYellow => Palette::RedGreenYellow,
@@ -315,13 +324,9 @@ fn missing_glyph(source: &Path, what: &str, text: &str, ch: char, font: &TextFon
     .field("slogans")
 }
 
-fn load_bitmap_font() -> Result<BitmapFont, Vec<Diagnostic>> {
+fn load_bitmap_font() -> Result<BitmapFont, String> {
     BitmapFont::load(Path::new(strip::UNIFONT_PATH)).map_err(|e| {
-        vec![Diagnostic::error(
-            crate::config::CONFIG_FILE,
-            format!("条屏需要点阵字体 GNU Unifont（{e}）。Debian/Ubuntu 请安装: sudo apt-get install unifont"),
-        )
-        .field("screens.profiles")]
+        format!("条屏需要点阵字体 GNU Unifont（{e}）。Debian/Ubuntu 请安装: sudo apt-get install unifont")
     })
 }
 
