@@ -61,7 +61,7 @@ pub fn render(
     theme: &Theme,
     made: Made<'_>,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-    render_cached(model, theme, made, &mut Cache::default())
+    render_with(model, theme, made, &mut Cache::default(), false)
 }
 
 /// What the last render made, kept between renders by `fanzha serve`: the templates, the
@@ -97,6 +97,19 @@ pub fn render_cached(
     made: Made<'_>,
     cache: &mut Cache,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    render_with(model, theme, made, cache, true)
+}
+
+/// Renders the site; with `remember`, fingerprints every page and keeps a copy of it in `cache`
+/// for the next render. A one-shot build does neither: hashing every page's input cost about a
+/// tenth of a 10,000-page build, and the copies doubled the memory its HTML takes.
+fn render_with(
+    model: &Model,
+    theme: &Theme,
+    made: Made<'_>,
+    cache: &mut Cache,
+    remember: bool,
+) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let root = &model.root;
     let downloads = made.downloads;
     let env = match cache.env.take() {
@@ -109,11 +122,11 @@ pub fn render_cached(
         }
     };
     let site = val(views::site(model, !downloads.is_empty()));
-    let site_hash = {
+    let site_hash = remember.then(|| {
         let mut h = std::hash::DefaultHasher::new();
         site.hash(&mut h);
         h.finish()
-    };
+    });
 
     let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
     if !downloads.is_empty() {
@@ -130,7 +143,10 @@ pub fn render_cached(
         .par_iter()
         .map(|job| {
             let prepared = prepare_job(model, &env, &site, made, job);
-            let fingerprint = prepared.fingerprint(site_hash);
+            if !remember {
+                return render_prepared(model, &env, theme, prepared).map(|f| (0, f, true));
+            }
+            let fingerprint = prepared.fingerprint(site_hash.unwrap_or_default());
             match previous.get(&prepared.out_path) {
                 Some((f, file)) if *f == fingerprint => Ok((fingerprint, file.clone(), false)),
                 _ => render_prepared(model, &env, theme, prepared).map(|f| (fingerprint, f, true)),
@@ -147,7 +163,9 @@ pub fn render_cached(
                 if fresh {
                     cache.rendered.push(f.path.clone());
                 }
-                cache.pages.insert(f.path.clone(), (fingerprint, f.clone()));
+                if remember {
+                    cache.pages.insert(f.path.clone(), (fingerprint, f.clone()));
+                }
                 generated.push(f);
             }
             Err(d) => errors.push(d),

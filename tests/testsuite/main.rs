@@ -1,5 +1,6 @@
 //! Integration tests: each builds a fixture campaign with the real binary and inspects the output.
 
+mod bench;
 mod browser;
 mod check;
 mod commands;
