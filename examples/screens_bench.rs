@@ -53,8 +53,5 @@ fn main() {
         kit.profiles.len(),
         bytes as f64 / 1_048_576.0
     );
-    println!(
-        "set-up + kit: {:.2} s",
-        (setup + kit_time).as_secs_f64()
-    );
+    println!("set-up + kit: {:.2} s", (setup + kit_time).as_secs_f64());
 }

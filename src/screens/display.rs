@@ -81,12 +81,7 @@ pub fn render(
         .par_iter()
         .map(|s| render_slide(model, engine, profile, s))
         .collect();
-    let mut kit = ScreenKit {
-        files: Vec::new(),
-        entries: Vec::new(),
-        profiles: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut kit = ScreenKit::default();
     let mut errors = Vec::new();
     let seconds = c.screens.slide_seconds;
     let mut playlist = Vec::new();

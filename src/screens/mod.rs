@@ -43,6 +43,7 @@ pub struct ProfileSummary {
     pub max_gap_seconds: Option<u32>,
 }
 
+#[derive(Default)]
 pub struct ScreenKit {
     pub files: Vec<OutFile>,
     pub entries: Vec<ScreenEntry>,
@@ -54,12 +55,7 @@ pub struct ScreenKit {
 
 /// Renders every profile; all problems are returned together.
 pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnostic>> {
-    let mut kit = ScreenKit {
-        files: Vec::new(),
-        entries: Vec::new(),
-        profiles: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut kit = ScreenKit::default();
     let mut errors = Vec::new();
     for profile in &model.config.screens.profiles {
         let made = match profile.kind {

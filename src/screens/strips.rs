@@ -105,12 +105,7 @@ pub fn render(
     let (px_per_frame, delay_ms) = scroll_step(profile.scroll_px_per_second);
     let source = model.slogans_source();
     let dir = format!("screens/{}", profile.name);
-    let mut kit = ScreenKit {
-        files: Vec::new(),
-        entries: Vec::new(),
-        profiles: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut kit = ScreenKit::default();
     let mut errors = Vec::new();
     let mut texts = Vec::new();
     for (i, slogan) in model.slogans().enumerate() {
