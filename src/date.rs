@@ -61,6 +61,58 @@ impl Date {
         }
     }
 
+    /// The calendar date `days` days after 1970-01-01 (Howard Hinnant's civil-from-days).
+    pub fn from_unix_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date {
+            year,
+            month,
+            day,
+            time: None,
+        }
+    }
+
+    /// Today in China (UTC+8), or the day `SOURCE_DATE_EPOCH` names, so a run can be pinned.
+    /// Only `check` asks: what a build writes never depends on the clock.
+    pub fn today() -> Date {
+        let secs = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64)
+            });
+        Date::from_unix_days((secs + 8 * 3600).div_euclid(86_400))
+    }
+
+    /// The same day a year earlier (28 February for 29 February).
+    pub fn a_year_before(&self) -> Date {
+        let year = self.year - 1;
+        Date {
+            year,
+            month: self.month,
+            day: self.day.min(days_in_month(year, self.month)),
+            time: None,
+        }
+    }
+
+    /// The date alone, without any time of day, for comparing days.
+    pub fn day_only(&self) -> Date {
+        Date {
+            time: None,
+            ..self.clone()
+        }
+    }
+
     /// `2025年6月12日`, as readers in China write it.
     pub fn chinese(&self) -> String {
         format!("{}年{}月{}日", self.year, self.month, self.day)
@@ -113,6 +165,15 @@ impl<'de> Deserialize<'de> for Date {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn civil_dates_from_unix_days() {
+        assert_eq!(Date::from_unix_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_unix_days(19_723).to_string(), "2024-01-01");
+        assert_eq!(Date::from_unix_days(19_782).to_string(), "2024-02-29");
+        let leap = Date::parse("2024-02-29").unwrap();
+        assert_eq!(leap.a_year_before().to_string(), "2023-02-28");
+    }
     use super::*;
 
     #[test]

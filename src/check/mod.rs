@@ -1,6 +1,7 @@
 //! The rules `fanzha check` adds on top of what loading and rendering validate: hotlines that
 //! match the campaign's channels, files that raw HTML and front matter refer to, and warnings
-//! for content that would embarrass a campaign (a scam type with no case or no audience). It
+//! for content that would embarrass a campaign (a scam type with no case or no audience, an
+//! audience link only one side writes, facts not reviewed in the last 12 months). It
 //! reads the model and source files only. A slogan too long for a configured LED strip is
 //! reported by the strip renderer itself, which knows the font the strip is drawn with.
 
@@ -37,6 +38,8 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
         }
     }
     out.extend(scams_without_cases_or_audiences(model));
+    out.extend(audience_links_one_way(model));
+    out.extend(unreviewed_pages(model, &crate::date::Date::today()));
     out
 }
 
@@ -353,6 +356,77 @@ fn scams_without_cases_or_audiences(model: &Model) -> Vec<Diagnostic> {
                 .at_line(key_line(p, "audiences")),
             );
         }
+    }
+    out
+}
+
+/// A scam that names an audience which does not name it back, and the other way round: the two
+/// pages would tell readers different things.
+fn audience_links_one_way(model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let links = |id: usize| -> &[usize] {
+        match &model.pages[id].kind {
+            KindData::Scam { audiences, .. } => audiences,
+            KindData::Audience { scams, .. } => scams,
+            _ => &[],
+        }
+    };
+    for (id, p) in model.pages.iter().enumerate() {
+        let (field, back) = match &p.kind {
+            KindData::Scam { .. } => ("audiences", "scams"),
+            KindData::Audience { .. } => ("scams", "audiences"),
+            _ => continue,
+        };
+        for &other in links(id) {
+            if links(other).contains(&id) {
+                continue;
+            }
+            let o = &model.pages[other];
+            out.push(
+                Diagnostic::warning(
+                    &p.source,
+                    format!(
+                        "「{}」的 {field} 列了「{}」，但 {} 的 {back} 没有列回「{}」；请两边都写上，或都删掉",
+                        p.title,
+                        o.title,
+                        crate::diag::display_path(&o.source),
+                        p.title
+                    ),
+                )
+                .field(field)
+                .at_line(key_line(p, field)),
+            );
+        }
+    }
+    out
+}
+
+/// Scam types and guides state facts (numbers, laws, procedures) that change: each must say when
+/// it was last checked (`reviewed = 2026-05-01`), and not longer than 12 months before `today`.
+fn unreviewed_pages(model: &Model, today: &crate::date::Date) -> Vec<Diagnostic> {
+    let cutoff = today.day_only().a_year_before();
+    let mut out = Vec::new();
+    for p in &model.pages {
+        if !matches!(p.kind, KindData::Scam { .. } | KindData::Guide { .. }) {
+            continue;
+        }
+        let msg = match &p.front.reviewed {
+            None => format!(
+                "「{}」没有 reviewed 日期；请对照官方来源核对电话、法律和办理流程后，写上 reviewed = {}",
+                p.title,
+                today.day_only()
+            ),
+            Some(r) if r.day_only() < cutoff => format!(
+                "「{}」上次核对是 {}，已超过 12 个月；请对照官方来源重新核对后更新 reviewed",
+                p.title, r
+            ),
+            Some(_) => continue,
+        };
+        out.push(
+            Diagnostic::warning(&p.source, msg)
+                .field("reviewed")
+                .at_line(key_line(p, "reviewed")),
+        );
     }
     out
 }

@@ -56,6 +56,9 @@ pub struct PageFront {
     pub updated: Option<Date>,
     pub weight: Option<i64>,
     pub slug: Option<String>,
+    /// When someone last checked the page's facts against official sources (`check` warns about
+    /// scam types and guides not reviewed in the last 12 months).
+    pub reviewed: Option<Date>,
     #[serde(default)]
     pub draft: bool,
     pub template: Option<String>,

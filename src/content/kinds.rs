@@ -116,9 +116,16 @@ pub struct SlogansFields {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Slogan {
+    /// Empty when the slogan is a scam type's rule (`scam`), which the linker fills in.
+    #[serde(default)]
     pub text: String,
-    /// At most 16 characters, for LED strips.
+    /// At most 16 characters, for LED strips; the scam type's `slogan` when `scam` is given.
+    #[serde(default)]
     pub short: String,
+    /// `@/` link to a scam type whose `rule` and `slogan` this slogan is, so both are written
+    /// once, on the scam's page.
+    #[serde(default)]
+    pub scam: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
 }

@@ -133,6 +133,7 @@ pub(super) fn link(
         .map(|(id, raw)| finish_section(id, raw, &index, &section_ids, diags))
         .collect();
     attach_pages(&mut sections, &pages);
+    fill_scam_slogans(&mut sections, &pages, &index, diags);
 
     if diags.iter().any(Diagnostic::is_error) {
         return None;
@@ -545,6 +546,47 @@ fn finish_section(
         subsections: Vec::new(),
         pages: Vec::new(),
         slogans: raw.slogans,
+    }
+}
+
+/// Gives each slogan written `scam = "@/…"` the scam type's rule as its text and its short slogan,
+/// so a rule is written once, on the scam's page.
+fn fill_scam_slogans(
+    sections: &mut [Section],
+    pages: &[Page],
+    index: &Index,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for section in sections.iter_mut() {
+        let source = section.source.clone();
+        for slogan in &mut section.slogans {
+            let Some(link) = &slogan.scam else { continue };
+            let target = link
+                .strip_prefix("@/")
+                .and_then(|f| index.by_rel.get(split_anchor(f).0));
+            match target {
+                Some(Target::Page(id)) => match &pages[*id].kind {
+                    KindData::Scam { fields, .. } => {
+                        slogan.text = fields.rule.clone();
+                        slogan.short = fields.slogan.clone();
+                    }
+                    _ => diags.push(
+                        Diagnostic::error(
+                            &source,
+                            format!("口号的 scam `{link}` 应指向诈骗类型页面"),
+                        )
+                        .field("slogans.scam"),
+                    ),
+                },
+                _ => diags.push(
+                    Diagnostic::error(
+                        &source,
+                        format!("口号的 scam `{link}` 找不到；请写成 @/scams/….md"),
+                    )
+                    .field("slogans.scam"),
+                ),
+            }
+        }
     }
 }
 

@@ -234,6 +234,27 @@ fn parse_section(root: &Path, rel: &str) -> (Option<RawSection>, Vec<Diagnostic>
             Err(d) => diags.push(d),
         }
         for s in &slogans {
+            let own_text = !s.text.is_empty() || !s.short.is_empty();
+            if s.scam.is_some() == own_text {
+                let msg = if own_text {
+                    "口号写了 scam，就不要再写 text 和 short：它们取自那个诈骗类型页面的 rule 和 slogan"
+                } else {
+                    "每条口号要么写 text 和 short，要么写 scam = \"@/scams/….md\" 引用诈骗类型的规则"
+                };
+                diags.push(
+                    Diagnostic::error(&source, msg)
+                        .field("slogans")
+                        .at(doc.key_position(&table, "slogans")),
+                );
+                continue;
+            }
+            if s.scam.is_none() && (s.text.trim().is_empty() || s.short.trim().is_empty()) {
+                diags.push(
+                    Diagnostic::error(&source, "口号的 text 和 short 都要填写")
+                        .field("slogans")
+                        .at(doc.key_position(&table, "slogans")),
+                );
+            }
             if kinds::char_len(&s.short) > MAX_SLOGAN_CHARS {
                 diags.push(
                     Diagnostic::error(

@@ -140,6 +140,13 @@ impl Model {
             .unwrap_or_default()
     }
 
+    /// The page an `@/path.md` link names, if any.
+    pub fn page_by_link(&self, link: &str) -> Option<PageId> {
+        let rel = link.strip_prefix("@/")?;
+        let want = std::path::Path::new(CONTENT_DIR).join(rel);
+        self.pages.iter().position(|p| p.source == want)
+    }
+
     pub fn page_date(&self, id: PageId) -> Option<&Date> {
         self.pages[id].front.date.as_ref()
     }

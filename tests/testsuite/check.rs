@@ -12,7 +12,13 @@ const CASE: &str = "content/cases/student.md";
 #[test]
 fn the_default_campaign_passes() {
     let c = Campaign::default_campaign();
-    check(&c).ok().lacks("错误").says("检查通过");
+    // 0 warnings too: every scam type has a case, every audience link is written both ways, and
+    // every fact page was reviewed in the last 12 months.
+    check(&c)
+        .ok()
+        .lacks("错误")
+        .says("检查通过")
+        .says("0 个警告");
 }
 
 #[test]
@@ -132,7 +138,7 @@ fn unresolved_internal_links_are_errors_with_line() {
     );
     check(&c)
         .fails()
-        .says("content/scams/shuadan.md:17:")
+        .says("content/scams/shuadan.md:18:")
         .says("@/guides/nope.md");
 }
 
@@ -141,9 +147,10 @@ fn a_scam_with_no_case_or_audience_is_a_warning() {
     let c = Campaign::fixture("valid");
     std::fs::remove_file(c.path(CASE)).unwrap();
     std::fs::remove_file(c.path("content/audiences/students.md")).unwrap();
+    std::fs::remove_file(c.path("content/audiences/parents.md")).unwrap();
     c.edit(
         "content/scams/shuadan.md",
-        "audiences = [\"@/audiences/students.md\"]",
+        "audiences = [\"@/audiences/students.md\", \"@/audiences/parents.md\"]",
         "audiences = []",
     );
     check(&c)
@@ -192,4 +199,41 @@ fn json_output_lists_every_diagnostic() {
     assert_eq!(d["line"], 12);
     assert_eq!(d["severity"], "error");
     assert!(d["message"].as_str().unwrap().contains("96110"), "{d}");
+}
+
+#[test]
+fn an_audience_link_written_on_one_side_only_is_a_warning_with_file_and_line() {
+    let c = Campaign::fixture("valid");
+    c.edit(
+        "content/audiences/parents.md",
+        "scams = [\"@/scams/shuadan.md\"]",
+        "scams = []",
+    );
+    check(&c)
+        .ok()
+        .says("content/scams/shuadan.md:7: 警告: 字段 `audiences`: 「刷单返利诈骗」的 audiences 列了「家长」，但 content/audiences/parents.md 的 scams 没有列回「刷单返利诈骗」");
+}
+
+#[test]
+fn a_scam_not_reviewed_in_twelve_months_is_a_warning_with_file_and_line() {
+    let c = Campaign::fixture("valid");
+    c.edit(
+        "content/scams/shuadan.md",
+        "reviewed = 2026-11-01",
+        "reviewed = 2025-11-27",
+    );
+    check(&c)
+        .ok()
+        .says("content/scams/shuadan.md:14: 警告: 字段 `reviewed`: 「刷单返利诈骗」上次核对是 2025-11-27，已超过 12 个月");
+    c.edit("content/scams/shuadan.md", "reviewed = 2025-11-27\n", "");
+    check(&c)
+        .ok()
+        .says("content/scams/shuadan.md:")
+        .says("「刷单返利诈骗」没有 reviewed 日期");
+    c.edit(
+        "content/guides/after-scam.md",
+        "reviewed = 2026-11-01",
+        "reviewed = 2025-11-28",
+    );
+    check(&c).ok().lacks("「被骗后怎么办」上次核对");
 }

@@ -6,7 +6,7 @@ use crate::support::Campaign;
 #[test]
 fn the_valid_fixture_builds() {
     let c = Campaign::fixture("valid");
-    c.build().ok().says("4 个页面");
+    c.build().ok().says("5 个页面");
     assert!(c.path("public/scams/shuadan/index.html").is_file());
     assert!(c.path("public/cases/student/index.html").is_file());
 }
@@ -59,7 +59,7 @@ fn broken_internal_link_names_file_line_and_target() {
     );
     c.build()
         .fails()
-        .says("content/scams/shuadan.md:17:2: 错误: 内部链接 `@/guides/after.md` 指向的文件 content/guides/after.md 不存在");
+        .says("content/scams/shuadan.md:18:2: 错误: 内部链接 `@/guides/after.md` 指向的文件 content/guides/after.md 不存在");
 }
 
 #[test]
