@@ -79,6 +79,54 @@ pub struct PrintConfig {
     pub school: Option<String>,
     /// The event printed on sign-in sheets.
     pub event: Option<EventConfig>,
+    /// What the letter to parents says and which scams it lists.
+    pub letter: LetterConfig,
+    /// The tri-fold's fixed panels.
+    pub trifold: TrifoldConfig,
+}
+
+/// The `[print.letter]` table: the letter to parents' own sentences, so a campaign can change them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LetterConfig {
+    /// `@/` links to audience pages: the letter lists the scams that name one of them in their
+    /// `audiences` (e.g. the students' and the parents' pages).
+    pub audiences: Vec<String>,
+    /// `@/` links to scam pages, listed in this order instead of choosing by audience.
+    pub scams: Vec<String>,
+    /// How many scams the letter lists at most (in the scam section's order).
+    pub max_scams: Option<usize>,
+    /// The first paragraph, before the list of scams.
+    pub intro: String,
+    /// What parents are asked to do, each a short bold title and its sentence.
+    pub asks: Vec<LetterAsk>,
+    /// What to do when cheated.
+    pub if_scammed: String,
+    /// The paragraph before the signature.
+    pub closing: String,
+    /// The sentence parents sign on the receipt.
+    pub receipt: String,
+    /// The small print under the receipt.
+    pub receipt_note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterAsk {
+    pub title: String,
+    pub text: String,
+}
+
+/// The `[print.trifold]` table.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrifoldConfig {
+    /// The three short lines to remember, on the red box of the inside flap.
+    pub remember: Vec<String>,
+    /// 防骗小贴士 on the back panel.
+    pub tips: Vec<String>,
+    /// What to do when cheated, when the campaign has no guide page.
+    pub if_scammed: String,
 }
 
 impl Default for PrintConfig {
@@ -99,6 +147,8 @@ impl Default for PrintConfig {
             roster: None,
             school: None,
             event: None,
+            letter: LetterConfig::default(),
+            trifold: TrifoldConfig::default(),
         }
     }
 }
@@ -280,31 +330,83 @@ pub struct Campaign {
     pub end: Option<Date>,
 }
 
-/// One way to report fraud or receive warnings: a hotline, an SMS short code, an app, a place.
+/// One way to reach help: a number to call, a short code to text, a website, an app, a 公众号 or a
+/// place. Its `role` says what it is for, and every material chooses channels by role.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Channel {
     /// Short id that content refers to, e.g. `"96110"` or `"app"`.
     pub id: String,
     pub name: String,
+    pub role: ChannelRole,
     pub kind: ChannelKind,
-    /// Number to dial or text; absent for apps and places.
+    /// Number to dial (`phone`) or to text (`sms`).
     pub number: Option<String>,
+    /// The web address (`web`), or a page about the channel.
     pub url: Option<String>,
+    /// `sms`: what to write in the message, e.g. `诈骗号码*短信全文`.
+    pub format: Option<String>,
+    /// `wechat`: the 公众号's name; `app`: the name to search for in an app store.
+    pub account: Option<String>,
     /// What the channel is for.
     pub purpose: String,
     /// When to use it.
     pub when: String,
 }
 
+/// What a channel is for. Only `emergency` channels stand under 报警.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelRole {
+    /// 报警: 110.
+    Emergency,
+    /// The local police station (派出所).
+    Local,
+    /// 劝阻与咨询: 96110, which calls people to dissuade them and answers enquiries.
+    Consult,
+    /// 举报: 12321, the 国家反诈中心 App.
+    Report,
+    /// 预警 people receive: 12381 short messages.
+    Warning,
+}
+
+impl ChannelRole {
+    /// The label a channel of this role stands under.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChannelRole::Emergency => "报警",
+            ChannelRole::Local => "派出所",
+            ChannelRole::Consult => "劝阻咨询",
+            ChannelRole::Report => "举报",
+            ChannelRole::Warning => "预警",
+        }
+    }
+}
+
+/// How a channel is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChannelKind {
     Phone,
     Sms,
-    App,
     Web,
+    App,
+    Wechat,
+    /// A place to go in person (a police station without a published number).
     Place,
+}
+
+impl ChannelKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ChannelKind::Phone => "电话",
+            ChannelKind::Sms => "短信",
+            ChannelKind::Web => "网站",
+            ChannelKind::App => "App",
+            ChannelKind::Wechat => "公众号",
+            ChannelKind::Place => "当面",
+        }
+    }
 }
 
 fn default_language() -> String {
@@ -420,11 +522,8 @@ impl Config {
             if !seen.insert(ch.id.as_str()) {
                 complain("channels", format!("渠道 id `{}` 重复", ch.id));
             }
-            if matches!(ch.kind, ChannelKind::Phone | ChannelKind::Sms) && ch.number.is_none() {
-                complain(
-                    "channels",
-                    format!("渠道 `{}` 是电话或短信，必须填写 number", ch.id),
-                );
+            if let Some(missing) = ch.missing_contact() {
+                complain("channels", missing);
             }
         }
         if errors.is_empty() {
@@ -436,6 +535,19 @@ impl Config {
 
     pub fn channel(&self, id: &str) -> Option<&Channel> {
         self.channels.iter().find(|c| c.id == id)
+    }
+}
+
+impl Channel {
+    /// What a channel of its kind must say and does not, as an error message.
+    fn missing_contact(&self) -> Option<String> {
+        let (ok, key) = match self.kind {
+            ChannelKind::Phone | ChannelKind::Sms => (self.number.is_some(), "number"),
+            ChannelKind::Web => (self.url.is_some(), "url"),
+            ChannelKind::Wechat => (self.account.is_some(), "account（公众号名称）"),
+            ChannelKind::App | ChannelKind::Place => (true, ""),
+        };
+        (!ok).then(|| format!("渠道 `{}` 是{}，必须填写 {key}", self.id, self.kind.label()))
     }
 }
 
@@ -471,6 +583,7 @@ slogan = "全民反诈"
 [[channels]]
 id = "110"
 name = "报警电话"
+role = "emergency"
 kind = "phone"
 number = "110"
 purpose = "报警"

@@ -6,6 +6,7 @@
 //! model and return files; `output` alone writes them. `check` adds the pre-print checks, and
 //! `serve` keeps the rendered site in memory while an author edits.
 
+pub mod channels;
 pub mod check;
 pub mod cmd;
 pub mod config;

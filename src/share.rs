@@ -109,28 +109,8 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Vec<OutFile>, Vec<Diagno
 }
 
 fn render_card(model: &Model, engine: &Engine, card: &Card) -> Result<OutFile, Diagnostic> {
-    let c = &model.config;
-    let inputs = json!({
-        "fonts": engine.families,
-        "kicker": card.kicker,
-        "title": card.title,
-        "line": card.line,
-        "issuer": c.issuer.name,
-        "hotlines": crate::print::materials::hotlines(c, 2),
-    });
-    let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs) else {
-        unreachable!("a JSON object converts to a dictionary")
-    };
+    let doc = compile_card(model, engine, card)?;
     let what = format!("分享图 {}", card_path(&card.path));
-    let doc = engine.compile(TEMPLATE, inputs).map_err(|e| match e {
-        CompileError::Overflow { field } => {
-            Diagnostic::error(&card.source, format!("{what}：文字太多")).field(field)
-        }
-        CompileError::Template(d) => Diagnostic {
-            message: format!("{what}: {}", d.message),
-            ..d
-        },
-    })?;
     let (w, h, png) = engine.png_sized(&doc.pages()[0], WIDTH as f32);
     if (w, h) != (WIDTH, HEIGHT) || doc.pages().len() != 1 {
         return Err(Diagnostic::error(
@@ -139,4 +119,48 @@ fn render_card(model: &Model, engine: &Engine, card: &Card) -> Result<OutFile, D
         ));
     }
     Ok(OutFile::bytes(card_path(&card.path), png))
+}
+
+/// Lays out one card.
+fn compile_card(
+    model: &Model,
+    engine: &Engine,
+    card: &Card,
+) -> Result<typst_layout::PagedDocument, Diagnostic> {
+    let c = &model.config;
+    let inputs = json!({
+        "fonts": engine.families,
+        "kicker": card.kicker,
+        "title": card.title,
+        "line": card.line,
+        "issuer": c.issuer.name,
+        "hotlines": crate::channels::hotlines(c),
+    });
+    let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs) else {
+        unreachable!("a JSON object converts to a dictionary")
+    };
+    let what = format!("分享图 {}", card_path(&card.path));
+    engine.compile(TEMPLATE, inputs).map_err(|e| match e {
+        CompileError::Overflow { field } => {
+            Diagnostic::error(&card.source, format!("{what}：文字太多")).field(field)
+        }
+        CompileError::Template(d) => Diagnostic {
+            message: format!("{what}: {}", d.message),
+            ..d
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channels::testing::{assert_roles, default_campaign, text_of};
+
+    #[test]
+    fn card_labels_each_number_by_its_role() {
+        let (model, engine) = default_campaign();
+        let card = &cards(&model)[0];
+        let doc = compile_card(&model, &engine, card).unwrap();
+        assert_roles(&text_of(&engine, &doc));
+    }
 }

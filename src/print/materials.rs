@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use crate::config::{ChannelKind, Config, PaperSize};
-use crate::content::{Kind, KindData, Model, Page};
+use crate::config::{Config, PaperSize};
+use crate::content::{Kind, KindData, Model, Page, PageId};
 use crate::diag::Diagnostic;
 use crate::markdown;
 
@@ -232,13 +232,7 @@ fn fanshi_rules(model: &Model) -> Vec<String> {
 }
 
 fn channels(config: &Config) -> Value {
-    Value::Array(
-        config
-            .channels
-            .iter()
-            .map(|c| json!({ "name": c.name, "number": c.number, "purpose": c.purpose, "when": c.when, "kind": c.kind }))
-            .collect(),
-    )
+    json!(crate::channels::hotlines(config).all)
 }
 
 fn guides(model: &Model) -> Vec<Value> {
@@ -285,6 +279,7 @@ fn trifold(model: &Model) -> Job {
             "rules": fanshi_rules(model),
             "guides": guides(model),
             "channels": channels(c),
+            "texts": c.print.trifold,
             // The panel that folds in is narrower so the leaflet closes flat.
             "panels_mm": [100.0, 100.0, 97.0],
         }),
@@ -299,20 +294,18 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
         Some(path) => read_roster(&model.root, path)?,
         None => Vec::new(),
     };
-    let year = c.campaign.start.as_ref().map_or(2026, |d| d.year);
+    let year = c.campaign.start.as_ref().map(|d| d.year);
+    let receipt = |i: usize| match year {
+        Some(y) => format!("{y}-{:04}", i + 1),
+        None => format!("{:04}", i + 1),
+    };
     let students: Vec<Value> = students
         .iter()
         .enumerate()
-        .map(|(i, (class, name))| json!({ "class": class, "name": name, "receipt": format!("{year}-{:04}", i + 1) }))
+        .map(|(i, (class, name))| json!({ "class": class, "name": name, "receipt": receipt(i) }))
         .collect();
-    let scams: Vec<Value> = scam_pages(model)
+    let scams: Vec<Value> = letter_scams(model)?
         .into_iter()
-        .filter(|p| {
-            matches!(
-                p.slug.as_str(),
-                "maochong-laoshi" | "youxi-jiaoyi" | "shuadan" | "maochong-qinyou" | "liangka"
-            )
-        })
         .map(|p| match &p.kind {
             KindData::Scam { fields, .. } => json!({ "title": p.title, "summary": fields.summary }),
             _ => Value::Null,
@@ -342,9 +335,79 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
             "scams": scams,
             "students": students,
             "year": year,
-            "channels": channels(c),
+            "texts": c.print.letter,
         }),
     }])
+}
+
+/// The scams the letter to parents lists, at most `max_scams`: those `[print.letter] scams` names,
+/// in that order; or else those of the `[print.letter] audiences`, in the order each audience
+/// page lists them (the first audience first) together with any scam that names the audience;
+/// or, with neither set, the scam types in the section's order.
+fn letter_scams(model: &Model) -> Result<Vec<&Page>, Vec<Diagnostic>> {
+    let letter = &model.config.print.letter;
+    let max = letter.max_scams.unwrap_or(5);
+    let ids = if !letter.scams.is_empty() {
+        resolve_letter_links(model, "scams", &letter.scams, Kind::Scam)?
+    } else if !letter.audiences.is_empty() {
+        let audiences =
+            resolve_letter_links(model, "audiences", &letter.audiences, Kind::Audience)?;
+        let mut ids: Vec<PageId> = Vec::new();
+        for a in audiences {
+            let listed = match &model.pages[a].kind {
+                KindData::Audience { scams, .. } => scams.clone(),
+                _ => Vec::new(),
+            };
+            let naming = model.pages_of(Kind::Scam).into_iter().filter(|&s| {
+                matches!(&model.pages[s].kind, KindData::Scam { audiences, .. } if audiences.contains(&a))
+            });
+            for s in listed.into_iter().chain(naming) {
+                if !ids.contains(&s) {
+                    ids.push(s);
+                }
+            }
+        }
+        ids
+    } else {
+        model.pages_of(Kind::Scam)
+    };
+    Ok(ids
+        .into_iter()
+        .take(max)
+        .map(|id| &model.pages[id])
+        .collect())
+}
+
+/// `@/` links of `[print.letter]` as pages of `kind`; each one that is not is an error naming
+/// config.toml and the key.
+fn resolve_letter_links(
+    model: &Model,
+    field: &str,
+    links: &[String],
+    kind: Kind,
+) -> Result<Vec<PageId>, Vec<Diagnostic>> {
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for l in links {
+        match model.page_by_link(l) {
+            Some(id) if model.pages[id].kind.kind() == Some(kind) => ids.push(id),
+            _ => errors.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!(
+                        "[print.letter] {field} 里的 `{l}` 不是{}页面；请写成 @/….md",
+                        kind.label()
+                    ),
+                )
+                .field(format!("print.letter.{field}")),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ids)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Reads `class,name` rows; a header row naming 班级/姓名 (or class/name) is skipped.
@@ -500,18 +563,6 @@ fn handbook(model: &Model) -> Job {
             "pad": 0,
         }),
     }
-}
-
-/// The phone hotlines printed on materials, in config order.
-pub fn hotlines(config: &Config, max: usize) -> Value {
-    let list: Vec<Value> = config
-        .channels
-        .iter()
-        .filter(|c| c.kind == ChannelKind::Phone)
-        .filter_map(|c| Some(json!({ "number": c.number.as_ref()?, "name": c.name })))
-        .take(max)
-        .collect();
-    Value::Array(list)
 }
 
 #[cfg(test)]

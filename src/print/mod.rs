@@ -106,7 +106,7 @@ pub fn make(
                 "crop_marks": crop_marks,
                 "scale": job.scale,
             },
-            "hotlines": materials::hotlines(cfg, 3),
+            "hotlines": crate::channels::hotlines(cfg),
             "qr": job.qr_url.as_deref().map(crate::qr::encode),
             "url": job.qr_url,
             "data": data,

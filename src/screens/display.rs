@@ -27,12 +27,9 @@ fn slides(model: &Model) -> Vec<Slide> {
     let c = &model.config;
     let mut out = vec![Slide {
         stem: "hotline".into(),
-        title: "报警与举报电话".into(),
+        title: "报警、咨询与举报".into(),
         qr_url: None,
-        data: json!({
-            "kind": "hotline",
-            "channels": c.channels.iter().map(|ch| json!({ "name": ch.name, "number": ch.number, "when": ch.when })).collect::<Vec<_>>(),
-        }),
+        data: json!({ "kind": "hotline" }),
         source: crate::config::CONFIG_FILE.into(),
         page_source: None,
     }];
@@ -157,12 +154,31 @@ fn render_slide(
     profile: &ScreenProfile,
     slide: &Slide,
 ) -> Result<Vec<u8>, Diagnostic> {
+    let doc = compile_slide(model, engine, profile, slide)?;
+    let what = format!("屏幕「{}」的画面 {}", profile.name, slide.stem);
+    let (w, h, png) = engine.png_sized(&doc.pages()[0], profile.width as f32);
+    if (w, h) != (profile.width, profile.height) {
+        return Err(Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!("{what}：生成了 {w}×{h}，与屏幕尺寸不符"),
+        ));
+    }
+    Ok(png)
+}
+
+/// Lays out one slide: a one-page document.
+fn compile_slide(
+    model: &Model,
+    engine: &Engine,
+    profile: &ScreenProfile,
+    slide: &Slide,
+) -> Result<typst_layout::PagedDocument, Diagnostic> {
     let c = &model.config;
     let inputs = json!({
         "page": { "width": profile.width, "height": profile.height },
         "fonts": engine.families,
         "issuer": { "name": c.issuer.name },
-        "hotlines": crate::print::materials::hotlines(c, 2),
+        "hotlines": crate::channels::hotlines(c),
         "qr": slide.qr_url.as_deref().map(crate::qr::encode),
         "data": slide.data,
     });
@@ -190,12 +206,23 @@ fn render_slide(
             format!("{what}：内容超出一屏"),
         ));
     }
-    let (w, h, png) = engine.png_sized(&doc.pages()[0], profile.width as f32);
-    if (w, h) != (profile.width, profile.height) {
-        return Err(Diagnostic::error(
-            crate::config::CONFIG_FILE,
-            format!("{what}：生成了 {w}×{h}，与屏幕尺寸不符"),
-        ));
+    Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channels::testing::{assert_roles, default_campaign, text_of};
+
+    #[test]
+    fn scam_slide_labels_each_number_by_its_role() {
+        let (model, engine) = default_campaign();
+        let profile = &model.config.screens.profiles[0];
+        let slide = slides(&model)
+            .into_iter()
+            .find(|s| s.stem.starts_with("scam-"))
+            .unwrap();
+        let doc = compile_slide(&model, &engine, profile, &slide).unwrap();
+        assert_roles(&text_of(&engine, &doc));
     }
-    Ok(png)
 }

@@ -116,7 +116,7 @@ fn render_with(
         Some(env) => env,
         None => {
             let mut env = theme.environment(root)?;
-            let numbers = phone_numbers(&model.config);
+            let numbers = crate::channels::phone_numbers(&model.config);
             env.add_filter("phones", move |v: Value| phones_filter(&v, &numbers));
             env
         }
@@ -300,6 +300,8 @@ fn prepare_job(
                 site => site.clone(),
                 groups => val(views::download_groups(&downloads.print)),
                 screens => val(views::screen_groups(&downloads.screens, &downloads.screen_profiles)),
+                // f64's Display writes 3.0 as "3" and 2.5 as "2.5".
+                bleed_mm => model.config.print.bleed_mm.to_string(),
                 root => relative_url(views::DOWNLOADS_PATH, ""),
                 current_path => views::DOWNLOADS_PATH,
                 share => share(""),
@@ -425,16 +427,6 @@ fn render_prepared(
         template_error(&theme.template_path(&model.root, &name), &e)
     })?;
     Ok(OutFile::bytes(out_path, html))
-}
-
-/// The numbers people can call: phone channels and the local police station.
-fn phone_numbers(config: &crate::config::Config) -> Vec<String> {
-    let channels = config
-        .channels
-        .iter()
-        .filter(|c| c.kind == crate::config::ChannelKind::Phone)
-        .filter_map(|c| c.number.clone());
-    channels.chain(config.issuer.police_phone.clone()).collect()
 }
 
 /// The `phones` filter: text (escaped first) or trusted HTML with every hotline number made a

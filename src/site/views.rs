@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::config::{Campaign, Channel, Config, Issuer, ScreenKind};
+use crate::channels::{ChannelView, Hotlines};
+use crate::config::{Campaign, Config, Issuer, ScreenKind};
 use crate::content::{
     AudienceFields, CaseFields, GuideFields, Kind, KindData, Model, Page, PageId, ScamFields,
     Section, Slogan,
@@ -41,7 +42,8 @@ pub struct SiteView<'a> {
     pub base_url: Option<&'a str>,
     pub issuer: &'a Issuer,
     pub campaign: CampaignView<'a>,
-    pub channels: &'a [Channel],
+    /// The campaign's channels by role (`hotlines.emergency` stand under 报警).
+    pub hotlines: Hotlines,
     pub extra: &'a toml::Table,
     /// Top-level sections, in weight order, for the main navigation.
     pub nav: Vec<Link>,
@@ -311,6 +313,9 @@ pub struct CaseView<'a> {
     pub fields: &'a CaseFields,
     pub scam_page: Link,
     pub loss_text: String,
+    /// What an adapted case says about where it comes from: the cases section's `extra.note`,
+    /// so the section and each case use one wording.
+    pub note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -324,7 +329,7 @@ pub struct AudienceView<'a> {
 pub struct GuideView<'a> {
     #[serde(flatten)]
     pub fields: &'a GuideFields,
-    pub channel_list: Vec<&'a Channel>,
+    pub channel_list: Vec<ChannelView>,
 }
 
 #[derive(Serialize)]
@@ -422,7 +427,7 @@ pub fn site<'a>(model: &'a Model, has_downloads: bool) -> SiteView<'a> {
             start_zh: c.campaign.start.as_ref().map(|d| d.chinese()),
             end_zh: c.campaign.end.as_ref().map(|d| d.chinese()),
         },
-        channels: &c.channels,
+        hotlines: crate::channels::hotlines(c),
         extra: &c.extra,
         nav: top
             .iter()
@@ -565,6 +570,12 @@ pub fn page<'a>(
                 fields,
                 scam_page: link(&model.pages[*scam]),
                 loss_text: loss_text(fields.loss),
+                note: model.sections[p.section]
+                    .front
+                    .extra
+                    .get("note")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
             })
         }
         KindData::Audience { fields, scams } => {
@@ -576,7 +587,7 @@ pub fn page<'a>(
         KindData::Guide { fields, channels } => {
             let channel_list = channels
                 .iter()
-                .map(|&i| &model.config.channels[i])
+                .map(|&i| crate::channels::view(&model.config.channels[i]))
                 .collect();
             view.guide = Some(GuideView {
                 fields,

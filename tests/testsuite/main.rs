@@ -2,6 +2,7 @@
 
 mod bench;
 mod browser;
+mod channels;
 mod check;
 mod commands;
 mod errors;

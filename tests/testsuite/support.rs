@@ -7,6 +7,9 @@ use std::process::{Command, Output};
 
 pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
+/// 2026-11-28 00:00 UTC: the day the tests pretend it is.
+pub const TEST_DAY_EPOCH: &str = "1795824000";
+
 /// A campaign folder under a temporary directory.
 pub struct Campaign {
     _tmp: tempfile::TempDir,
@@ -97,9 +100,12 @@ impl Campaign {
         Campaign { _tmp: tmp, root }
     }
 
+    /// Runs the binary on the campaign, on a fixed day (2026-11-28, through `SOURCE_DATE_EPOCH`)
+    /// so that `check`'s 12-month review rule gives the same answer whenever the tests run.
     pub fn fanzha(&self, args: &[&str]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_fanzha"))
             .args(args)
+            .env("SOURCE_DATE_EPOCH", TEST_DAY_EPOCH)
             .current_dir(&self.root)
             .output()
             .unwrap();
@@ -176,6 +182,20 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(e.path(), &target).unwrap();
         }
     }
+}
+
+/// The official websites of the default campaign's web channels (12321's, for one): the only
+/// addresses outside the site a page may link to (links a reader chooses; nothing is loaded).
+pub fn channel_sites() -> Vec<String> {
+    let text = std::fs::read_to_string(Path::new(REPO).join("config.toml")).unwrap();
+    let config: toml::Table = toml::from_str(&text).unwrap();
+    config["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"].as_str() == Some("web"))
+        .filter_map(|c| Some(c.get("url")?.as_str()?.to_string()))
+        .collect()
 }
 
 /// Every `href` and `src` in the HTML files of a built site, as (page, url).
