@@ -80,7 +80,7 @@ fn whole_kit(
         .expect("fonts found");
         let kit = print::render(model, &engine, options).expect("kit renders");
         kit_times.push(t.elapsed());
-        assert!(!kit.entries.is_empty());
+        assert!(!kit.records.is_empty());
     }
     println!(
         "whole print kit, first round in a fresh process ({} cores): {:.2} s — what `fanzha build` pays",

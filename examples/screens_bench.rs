@@ -40,7 +40,7 @@ fn main() {
     let t = Instant::now();
     let kit = fanzha::screens::render(&model, &engine).expect("screen kit renders");
     let kit_time = t.elapsed();
-    let bytes: usize = kit.entries.iter().map(|e| e.bytes).sum();
+    let bytes: usize = kit.records.iter().map(|e| e.bytes).sum();
     println!(
         "engine set-up (templates, font scan): {:.0} ms",
         setup.as_secs_f64() * 1000.0
@@ -49,7 +49,7 @@ fn main() {
         "screen kit, fresh process ({} cores): {:.2} s for {} files in {} profiles, {:.1} MB",
         rayon::current_num_threads(),
         kit_time.as_secs_f64(),
-        kit.entries.len(),
+        kit.records.len(),
         kit.profiles.len(),
         bytes as f64 / 1_048_576.0
     );

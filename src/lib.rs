@@ -6,6 +6,8 @@
 //! model and return files; `output` alone writes them. `check` adds the pre-print checks, and
 //! `serve` keeps the rendered site in memory while an author edits.
 
+pub mod artifact;
+pub mod cache;
 pub mod channels;
 pub mod check;
 pub mod cmd;
@@ -15,6 +17,7 @@ pub mod date;
 pub mod diag;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod print;
 pub mod qr;
 pub mod schema;
@@ -24,3 +27,4 @@ pub mod serve;
 pub mod share;
 pub mod site;
 pub mod typeset;
+pub mod zh;

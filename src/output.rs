@@ -1,11 +1,13 @@
-//! The one place that writes the output folder. Files are written to a fresh folder beside it and
-//! swapped in only when all are written, so a failed build leaves the previous site as it was.
-//! A list of what fanzha wrote is kept inside, so it never clobbers a folder it did not make.
+//! The one place that writes the output folder. Files go to a fresh staging folder beside it as
+//! they are made (nothing waits in memory for the end), and the folder is swapped in only when
+//! the whole build succeeded, so a failed build leaves the previous site as it was. A list of
+//! what fanzha wrote is kept inside, so it never clobbers a folder it did not make.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use thiserror::Error;
 
@@ -96,60 +98,158 @@ pub fn check_ownership(out: &Path, force: bool) -> Result<(), OutputError> {
     }
 }
 
-/// Writes `files` as the new content of `out`, atomically from the reader's point of view.
-pub fn write_site(out: &Path, files: &[OutFile]) -> Result<(), OutputError> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io_err(parent))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.fanzha-new"));
-    let retired = parent.join(format!(".{name}.fanzha-old"));
-    for leftover in [&staging, &retired] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(io_err(leftover))?;
-        }
-    }
-    if let Err(e) = write_all(&staging, files) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if out.exists() {
-        fs::rename(out, &retired).map_err(io_err(out))?;
-    }
-    if let Err(e) = fs::rename(&staging, out) {
-        let _ = fs::rename(&retired, out);
-        return Err(io_err(out)(e));
-    }
-    if retired.exists() {
-        fs::remove_dir_all(&retired).map_err(io_err(&retired))?;
-    }
-    Ok(())
+/// Where a build hands its files as it makes them: the staging folder of `build`, memory for
+/// `serve`, a counter for `check`. Renderers running in parallel call it from many threads.
+pub trait Sink: Sync {
+    fn put(&self, file: OutFile) -> Result<(), OutputError>;
 }
 
-fn write_all(dir: &Path, files: &[OutFile]) -> Result<(), OutputError> {
-    fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut listing = String::new();
-    for f in files {
-        let target = dir.join(&f.path);
+/// Keeps every file in memory (`serve`, tests, benches).
+#[derive(Default)]
+pub struct Memory(Mutex<Vec<OutFile>>);
+
+impl Memory {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutFile> {
+        let mut files = self.0.into_inner().expect("no writer panicked");
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, file: OutFile) -> Result<(), OutputError> {
+        self.0.lock().expect("no writer panicked").push(file);
+        Ok(())
+    }
+}
+
+/// Keeps nothing but a count and the total size (`check`).
+#[derive(Default)]
+pub struct Discard {
+    pub files: std::sync::atomic::AtomicUsize,
+}
+
+impl Sink for Discard {
+    fn put(&self, _file: OutFile) -> Result<(), OutputError> {
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// A new output folder being written beside `out`. Files are written as they come; `commit`
+/// swaps the folder in, and dropping it uncommitted removes it, leaving `out` as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    /// Paths written, with their sizes.
+    written: Mutex<Vec<(String, u64)>>,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn begin(out: &Path) -> Result<Staging, OutputError> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.fanzha-new"));
+        let retired = parent.join(format!(".{name}.fanzha-old"));
+        for leftover in [&dir, &retired] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover).map_err(io_err(leftover))?;
+            }
+        }
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            retired,
+            written: Mutex::new(Vec::new()),
+            committed: false,
+        })
+    }
+
+    /// How many files were written, and their total size in bytes.
+    pub fn totals(&self) -> (usize, u64) {
+        let w = self.written.lock().expect("no writer panicked");
+        (w.len(), w.iter().map(|(_, n)| n).sum())
+    }
+
+    /// Lists what fanzha wrote (sorted, so the same build gives the same list) and swaps the new
+    /// folder in.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let mut paths: Vec<String> =
+            std::mem::take(&mut *self.written.lock().expect("no writer panicked"))
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect();
+        paths.sort();
+        paths.dedup();
+        let mut listing = paths.join("\n");
+        if !listing.is_empty() {
+            listing.push('\n');
+        }
+        let own = self.dir.join(OWNERSHIP_FILE);
+        fs::write(&own, listing).map_err(io_err(&own))?;
+        if self.out.exists() {
+            fs::rename(&self.out, &self.retired).map_err(io_err(&self.out))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.out) {
+            let _ = fs::rename(&self.retired, &self.out);
+            return Err(io_err(&self.out)(e));
+        }
+        self.committed = true;
+        if self.retired.exists() {
+            fs::remove_dir_all(&self.retired).map_err(io_err(&self.retired))?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, f: OutFile) -> Result<(), OutputError> {
+        let target = self.dir.join(&f.path);
         if let Some(p) = target.parent() {
             fs::create_dir_all(p).map_err(io_err(p))?;
         }
-        match &f.content {
-            Content::Bytes(b) => fs::write(&target, b).map_err(io_err(&target))?,
-            Content::Copy(from) => {
-                fs::copy(from, &target).map_err(io_err(from))?;
+        let size = match &f.content {
+            Content::Bytes(b) => {
+                fs::write(&target, b).map_err(io_err(&target))?;
+                b.len() as u64
             }
-        }
-        listing.push_str(&f.path);
-        listing.push('\n');
+            Content::Copy(from) => fs::copy(from, &target).map_err(io_err(from))?,
+        };
+        self.written
+            .lock()
+            .expect("no writer panicked")
+            .push((f.path, size));
+        Ok(())
     }
-    let own = dir.join(OWNERSHIP_FILE);
-    fs::write(&own, listing).map_err(io_err(&own))
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes `files` as the new content of `out`, atomically from the reader's point of view.
+pub fn write_site(out: &Path, files: &[OutFile]) -> Result<(), OutputError> {
+    let staging = Staging::begin(out)?;
+    for f in files {
+        staging.put(f.clone())?;
+    }
+    staging.commit()
 }
 
 #[cfg(test)]

@@ -8,17 +8,14 @@ use serde_json::json;
 
 use crate::content::{KindData, Model};
 use crate::diag::Diagnostic;
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink};
 use crate::typeset::{self, CompileError, Engine};
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
 const TEMPLATE: &str = "share/card.typ";
 
-/// Where the card of the page or section at site path `path` is written.
-pub fn card_path(path: &str) -> String {
-    format!("{path}share.png")
-}
+use crate::artifact::paths::share_card as card_path;
 
 /// What one card says.
 struct Card {
@@ -81,44 +78,60 @@ fn cards(model: &Model) -> Vec<Card> {
     out
 }
 
-/// Renders every card, in parallel; all problems are returned together.
-pub fn render(model: &Model, engine: &Engine) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+/// Renders every card, in parallel, handing each to `sink` as soon as it is made (a campaign of
+/// thousands of pages would otherwise hold every card in memory); all problems are returned
+/// together.
+pub fn render(model: &Model, engine: &Engine, sink: &dyn Sink) -> Result<(), Vec<Diagnostic>> {
     if !engine.has_template(TEMPLATE) {
         return Err(vec![Diagnostic::error(
             engine.template_path(TEMPLATE),
             "主题缺少分享图模板 share/card.typ",
         )]);
     }
-    let made: Vec<Result<OutFile, Diagnostic>> = cards(model)
+    let errors: Vec<Diagnostic> = cards(model)
         .par_iter()
-        .map(|card| render_card(model, engine, card))
+        .filter_map(|card| {
+            let file = render_card(model, engine, card);
+            let put = file.and_then(|f| {
+                let path = f.path.clone();
+                sink.put(f)
+                    .map_err(|e| Diagnostic::error(path, e.to_string()))
+            });
+            put.err()
+        })
         .collect();
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for m in made {
-        match m {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
     if errors.is_empty() {
-        Ok(files)
+        Ok(())
     } else {
         Err(errors)
     }
 }
 
 fn render_card(model: &Model, engine: &Engine, card: &Card) -> Result<OutFile, Diagnostic> {
-    let doc = compile_card(model, engine, card)?;
-    let what = format!("分享图 {}", card_path(&card.path));
-    let (w, h, png) = engine.png_sized(&doc.pages()[0], WIDTH as f32);
-    if (w, h) != (WIDTH, HEIGHT) || doc.pages().len() != 1 {
-        return Err(Diagnostic::error(
-            engine.template_path(TEMPLATE),
-            format!("{what}：应为一页 {WIDTH}×{HEIGHT}，生成了 {w}×{h}"),
-        ));
-    }
-    Ok(OutFile::bytes(card_path(&card.path), png))
+    let c = &model.config;
+    let key = json!({
+        "kicker": card.kicker,
+        "title": card.title,
+        "line": card.line,
+        "issuer": c.issuer.name,
+        "hotlines": crate::channels::hotlines(c),
+    });
+    let mut blobs = engine.cached(&card_path(&card.path), TEMPLATE, &key, || {
+        let doc = compile_card(model, engine, card)?;
+        let what = format!("分享图 {}", card_path(&card.path));
+        let (w, h, png) = engine.png_sized(&doc.pages()[0], WIDTH as f32);
+        if (w, h) != (WIDTH, HEIGHT) || doc.pages().len() != 1 {
+            return Err(Diagnostic::error(
+                engine.template_path(TEMPLATE),
+                format!("{what}：应为一页 {WIDTH}×{HEIGHT}，生成了 {w}×{h}"),
+            ));
+        }
+        Ok(vec![png])
+    })?;
+    Ok(OutFile::bytes(
+        card_path(&card.path),
+        blobs.pop().unwrap_or_default(),
+    ))
 }
 
 /// Lays out one card.

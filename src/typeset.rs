@@ -35,6 +35,11 @@ pub struct Engine {
     fonts: Arc<FontStore>,
     /// The families found, in the campaign's order of preference.
     pub families: Vec<String>,
+    /// Hash of what every product depends on besides its own data: fanzha's version, the
+    /// theme's Typst files, the fonts.
+    fingerprint: [u8; 32],
+    /// Where costly products are kept between builds.
+    cache: crate::cache::Cache,
 }
 
 /// Why a material could not be made.
@@ -118,13 +123,41 @@ impl Engine {
             )
             .field("print.fonts"));
         }
+        let fingerprint = fingerprint(&sources, &files, &store, &families);
         Ok(Engine {
             dir: theme_dir.to_path_buf(),
             sources,
             files,
             fonts: Arc::new(store),
             families,
+            fingerprint,
+            cache: crate::cache::Cache::disabled(),
         })
+    }
+
+    /// The engine, keeping its products in `cache`.
+    pub fn with_cache(mut self, cache: crate::cache::Cache) -> Engine {
+        self.cache = cache;
+        self
+    }
+
+    pub fn cache(&self) -> &crate::cache::Cache {
+        &self.cache
+    }
+
+    /// The blobs made from template `template` with `data`: from the cache when a build before
+    /// made them from the same template files, fonts and data, else made by `make` and stored.
+    /// `label` names the product (its output path) in the build's report.
+    pub fn cached<E>(
+        &self,
+        label: &str,
+        template: &str,
+        data: &impl serde::Serialize,
+        make: impl FnOnce() -> Result<Vec<Vec<u8>>, E>,
+    ) -> Result<Vec<Vec<u8>>, E> {
+        let data = serde_json::to_vec(data).expect("job data serializes");
+        let key = crate::cache::Key::of(&[&self.fingerprint, template.as_bytes(), &data]);
+        self.cache.get_or_make(label, &key, make)
     }
 
     /// The bold face of the campaign's first font family (the strips' outline font).
@@ -225,6 +258,59 @@ impl Engine {
         let png = encode_opaque_png(&pixmap);
         (pixmap.width(), pixmap.height(), png)
     }
+}
+
+/// Hashes fanzha's version, every theme file the engine read (sorted by path) and the chosen font
+/// faces. A face is identified by its size and the first and last 64 KiB of its data: enough to
+/// tell a changed or different font, without reading tens of megabytes every build.
+fn fingerprint(
+    sources: &HashMap<FileId, Source>,
+    files: &HashMap<FileId, Bytes>,
+    store: &FontStore,
+    families: &[String],
+) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    let mut parts: Vec<(String, &[u8])> = sources
+        .iter()
+        .map(|(id, s)| (id.vpath().get_with_slash().to_string(), s.text().as_bytes()))
+        .chain(
+            files
+                .iter()
+                .map(|(id, b)| (id.vpath().get_with_slash().to_string(), b.as_slice())),
+        )
+        .collect();
+    parts.sort();
+    for (path, bytes) in parts {
+        h.update((path.len() as u64).to_le_bytes());
+        h.update(&path);
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    let book = store.book();
+    for family in families {
+        h.update(family);
+        for weight in [FontWeight::REGULAR, FontWeight::BOLD] {
+            let variant = FontVariant {
+                weight,
+                ..FontVariant::default()
+            };
+            let Some(font) = book
+                .select(&family.to_lowercase(), variant)
+                .and_then(|i| store.font(i))
+            else {
+                continue;
+            };
+            let data = font.data().as_slice();
+            let edge = data.len().min(64 * 1024);
+            h.update((data.len() as u64).to_le_bytes());
+            h.update(font.index().to_le_bytes());
+            h.update(&data[..edge]);
+            h.update(&data[data.len() - edge..]);
+        }
+    }
+    h.finalize().into()
 }
 
 /// A rendered page as a PNG. Typst paints every page on an opaque background, so the

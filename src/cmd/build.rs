@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use crate::diag::display_path;
 use crate::output;
+use crate::pipeline;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,7 +27,13 @@ pub struct Args {
     pub crop_marks: bool,
     /// Leave out a kit, e.g. `--skip print` for a quick site-only build.
     #[arg(long, value_enum)]
-    pub skip: Vec<super::Kit>,
+    pub skip: Vec<crate::pipeline::Kit>,
+    /// Make everything anew without reading or filling the build cache (.fanzha-cache/).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// List every typeset product (PDF, slide, share card) made anew rather than reused.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -37,31 +44,54 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("错误: {e}");
         return Ok(ExitCode::from(1));
     }
-    let rendered = match super::render_campaign(
-        &root,
-        args.base_url.as_deref(),
-        super::Kits::from_args(&args.skip, args.crop_marks),
-    ) {
-        Ok(r) => r,
+    let staging = match output::Staging::begin(&out) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("错误: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let options = pipeline::Options {
+        base_url: args.base_url,
+        kits: pipeline::Kits::from_args(&args.skip, args.crop_marks),
+        no_cache: args.no_cache,
+        no_search: false,
+    };
+    let summary = match pipeline::run(&root, &options, &staging) {
+        Ok(s) => s,
         Err(report) => {
+            // Dropping the staging folder removes it; the old output stays as it was.
+            drop(staging);
             let code = super::fail(report, "构建失败");
             eprintln!("{} 保持原样，未做任何改动。", display_path(&out));
             return Ok(code);
         }
     };
-    super::print_diagnostics(rendered.warnings);
-    if let Err(e) = output::write_site(&out, &rendered.files) {
+    super::print_diagnostics(summary.warnings);
+    let (files, bytes) = staging.totals();
+    if let Err(e) = staging.commit() {
         eprintln!("错误: {e}");
         return Ok(ExitCode::from(1));
     }
-    let m = &rendered.model;
+    let m = &summary.model;
     eprintln!(
-        "构建完成：{} 个页面，{} 个栏目，共 {} 个文件，写入 {}，用时 {} 秒。",
+        "构建完成：{} 个页面，{} 个栏目，共 {files} 个文件（{}），写入 {}，用时 {} 秒。",
         m.pages.len(),
         m.sections.len(),
-        rendered.files.len(),
+        crate::zh::bytes_text(bytes as usize),
         display_path(&out),
         super::seconds_since(start)
     );
+    if args.explain {
+        for path in &summary.made_paths {
+            eprintln!("新生成: {path}");
+        }
+    }
+    if summary.made + summary.reused > 0 {
+        eprintln!(
+            "排版产品（印刷品、屏幕画面、分享图）：新生成 {} 个，从构建缓存复用 {} 个。",
+            summary.made, summary.reused
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

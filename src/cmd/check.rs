@@ -15,7 +15,7 @@ pub struct Args {
     pub root: Option<PathBuf>,
     /// Leave out a kit, e.g. `--skip print`.
     #[arg(long, value_enum)]
-    pub skip: Vec<super::Kit>,
+    pub skip: Vec<crate::pipeline::Kit>,
     /// `text` (for people, on stderr) or `json` (for scripts, on stdout).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -30,8 +30,12 @@ pub enum Format {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let root = super::root_arg(args.root);
+    let options = crate::pipeline::Options {
+        kits: crate::pipeline::Kits::from_args(&args.skip, false),
+        ..Default::default()
+    };
     let (diagnostics, summary) =
-        match super::render_campaign(&root, None, super::Kits::from_args(&args.skip, false)) {
+        match crate::pipeline::run(&root, &options, &crate::output::Discard::default()) {
             Ok(r) => {
                 let mut ds = r.warnings;
                 ds.extend(crate::check::run(&r.model));

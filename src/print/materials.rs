@@ -136,7 +136,7 @@ fn scam_data(model: &Model, page: &Page) -> Value {
             KindData::Case { fields: cf, .. } => json!({
                 "title": c.title,
                 "region": cf.region,
-                "loss": crate::site::views::loss_text(cf.loss),
+                "loss": crate::zh::loss_text(cf.loss),
                 "lesson": cf.lesson,
                 "story": markdown::plain_text(&c.body),
             }),

@@ -13,7 +13,6 @@ use crate::content::Model;
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
 use crate::typeset::{self, CompileError, Engine};
-pub use kit::{ManifestEntry, zip as zip_stored};
 use materials::{Job, Pages};
 
 /// Width of the first-page previews, in pixels: twice the 120 CSS pixels the site shows them at.
@@ -27,10 +26,11 @@ pub struct PrintOptions {
     pub crop_marks: bool,
 }
 
-/// The print kit: its files and what the manifest says of them.
+/// The print kit: its files and the records of its PDFs and zips.
 pub struct PrintKit {
     pub files: Vec<OutFile>,
-    pub entries: Vec<ManifestEntry>,
+    pub records: Vec<crate::artifact::PrintRecord>,
+    pub zips: Vec<crate::artifact::ZipRecord>,
 }
 
 /// Renders every material. All problems are returned together.
@@ -79,7 +79,8 @@ pub struct Made {
     pub pages: usize,
 }
 
-/// Lays out, exports and previews one job.
+/// Lays out, exports and previews one job, or takes all three from the build cache when the same
+/// template files, fonts and data made them before.
 pub fn make(
     model: &Model,
     engine: &Engine,
@@ -88,30 +89,61 @@ pub fn make(
 ) -> Result<Made, Diagnostic> {
     let cfg = &model.config;
     let scale = f64::from(job.scale);
+    let inputs = json!({
+        "title": job.title,
+        "issuer": { "name": cfg.issuer.name, "short_name": cfg.issuer.short_name.as_deref().unwrap_or(&cfg.issuer.name) },
+        "fonts": engine.families,
+        "page": {
+            "width_mm": job.size.width_mm / scale,
+            "height_mm": job.size.height_mm / scale,
+            "bleed_mm": cfg.print.bleed_mm / scale,
+            "crop_marks": crop_marks,
+            "scale": job.scale,
+        },
+        "hotlines": crate::channels::hotlines(cfg),
+        "qr": job.qr_url.as_deref().map(crate::qr::encode),
+        "url": job.qr_url,
+        "data": job.data,
+    });
+    let key = json!({ "inputs": inputs, "pages": format!("{:?}", job.pages), "ident": job.stem, "preview_px": PREVIEW_WIDTH_PX });
+    let label = crate::artifact::paths::print_pdf(job.material.name(), &job.stem);
+    let blobs = engine.cached(&label, &job.material.template(), &key, || {
+        let (pdf, preview, pages) = typeset_job(model, engine, job, inputs)?;
+        Ok(vec![pdf, preview, (pages as u64).to_le_bytes().to_vec()])
+    })?;
+    let [pdf, preview, pages] = <[Vec<u8>; 3]>::try_from(blobs).map_err(|_| {
+        Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            "构建缓存里的印刷品条目不完整；请运行 fanzha clean",
+        )
+    })?;
+    let pages = u64::from_le_bytes(pages.try_into().unwrap_or_default()) as usize;
+    Ok(Made {
+        job: job.clone(),
+        pdf,
+        preview,
+        pages,
+    })
+}
+
+/// Compiles a job (padding a booklet to a multiple of 4 pages), exports its PDF with the bleed
+/// box and renders its first-page preview.
+fn typeset_job(
+    model: &Model,
+    engine: &Engine,
+    job: &Job,
+    mut inputs: serde_json::Value,
+) -> Result<(Vec<u8>, Vec<u8>, usize), Diagnostic> {
+    let cfg = &model.config;
+    let scale = f64::from(job.scale);
     let where_ = || {
         job.source
             .clone()
             .unwrap_or_else(|| crate::config::CONFIG_FILE.into())
     };
     let what = format!("印刷品「{}」{}", job.material.label(), job.stem);
-    let compile = |data: &serde_json::Value| {
-        let inputs = json!({
-            "title": job.title,
-            "issuer": { "name": cfg.issuer.name, "short_name": cfg.issuer.short_name.as_deref().unwrap_or(&cfg.issuer.name) },
-            "fonts": engine.families,
-            "page": {
-                "width_mm": job.size.width_mm / scale,
-                "height_mm": job.size.height_mm / scale,
-                "bleed_mm": cfg.print.bleed_mm / scale,
-                "crop_marks": crop_marks,
-                "scale": job.scale,
-            },
-            "hotlines": crate::channels::hotlines(cfg),
-            "qr": job.qr_url.as_deref().map(crate::qr::encode),
-            "url": job.qr_url,
-            "data": data,
-        });
-        let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs) else {
+    let compile = |inputs: &serde_json::Value| {
+        let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs.clone()) else {
             unreachable!("a JSON object converts to a dictionary")
         };
         engine
@@ -128,7 +160,7 @@ pub fn make(
                 },
             })
     };
-    let mut doc = compile(&job.data)?;
+    let mut doc = compile(&inputs)?;
     let mut pages = doc.pages().len();
     match job.pages {
         Pages::Exactly(want) if pages != want => {
@@ -138,9 +170,8 @@ pub fn make(
             ));
         }
         Pages::MultipleOf4 if pages % 4 != 0 => {
-            let mut data = job.data.clone();
-            data["pad"] = json!(4 - pages % 4);
-            doc = compile(&data)?;
+            inputs["data"]["pad"] = json!(4 - pages % 4);
+            doc = compile(&inputs)?;
             pages = doc.pages().len();
             if pages % 4 != 0 {
                 return Err(Diagnostic::error(
@@ -158,10 +189,5 @@ pub fn make(
     let pdf = pdfbox::set_bleed_box(&pdf, bleed_pt)
         .map_err(|m| Diagnostic::error(where_(), format!("{what}: {m}")))?;
     let preview = engine.png(&doc.pages()[0], PREVIEW_WIDTH_PX);
-    Ok(Made {
-        job: job.clone(),
-        pdf,
-        preview,
-        pages,
-    })
+    Ok((pdf, preview, pages))
 }

@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::{ProfileSummary, ScreenEntry, ScreenKit};
+use super::ScreenKit;
+use crate::artifact::{ProfileRecord, ScreenRecord, ScreenRole, paths};
 use crate::config::{ScreenKind, ScreenProfile};
 use crate::content::{Kind, KindData, Model};
 use crate::diag::Diagnostic;
@@ -76,7 +77,8 @@ pub fn render(
     let slides = slides(model);
     let made: Vec<Result<Vec<u8>, Diagnostic>> = slides
         .par_iter()
-        .map(|s| render_slide(model, engine, profile, s))
+        .enumerate()
+        .map(|(i, s)| render_slide(model, engine, profile, s, &slide_name(i, s)))
         .collect();
     let mut kit = ScreenKit::default();
     let mut errors = Vec::new();
@@ -91,13 +93,14 @@ pub fn render(
                 continue;
             }
         };
-        let name = format!("{:02}-{}.png", i + 1, slide.stem);
-        let file = format!("screens/{}/{name}", profile.name);
-        kit.entries.push(ScreenEntry {
+        let name = slide_name(i, slide);
+        let file = paths::screen_file(&profile.name, &name);
+        kit.records.push(ScreenRecord {
             profile: profile.name.clone(),
             kind: ScreenKind::Display,
             file: file.clone(),
             title: slide.title.clone(),
+            role: ScreenRole::Slide,
             source: slide.page_source.clone(),
             width: Some(profile.width),
             height: Some(profile.height),
@@ -129,23 +132,28 @@ pub fn render(
     });
     let mut json = serde_json::to_string_pretty(&list).expect("playlist serializes");
     json.push('\n');
+    let playlist_file = paths::screen_file(&profile.name, "playlist.m3u");
     kit.files.push(OutFile::bytes(
-        format!("screens/{}/playlist.json", profile.name),
+        paths::screen_file(&profile.name, "playlist.json"),
         json,
     ));
-    kit.files.push(OutFile::bytes(
-        format!("screens/{}/playlist.m3u", profile.name),
-        m3u,
-    ));
-    kit.profiles.push(ProfileSummary {
+    kit.files.push(OutFile::bytes(playlist_file.clone(), m3u));
+    kit.profiles.push(ProfileRecord {
         name: profile.name.clone(),
         kind: ScreenKind::Display,
         width: profile.width,
         height: profile.height,
         loop_seconds: Some(loop_seconds),
         max_gap_seconds: Some(c.screens.max_gap_seconds),
+        playlist: Some(playlist_file),
+        zip: paths::screen_zip(&profile.name),
     });
     Ok(kit)
+}
+
+/// The file name of the `i`-th slide: numbered, so players show them in order.
+fn slide_name(i: usize, slide: &Slide) -> String {
+    format!("{:02}-{}.png", i + 1, slide.stem)
 }
 
 fn render_slide(
@@ -153,17 +161,30 @@ fn render_slide(
     engine: &Engine,
     profile: &ScreenProfile,
     slide: &Slide,
+    name: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let doc = compile_slide(model, engine, profile, slide)?;
-    let what = format!("屏幕「{}」的画面 {}", profile.name, slide.stem);
-    let (w, h, png) = engine.png_sized(&doc.pages()[0], profile.width as f32);
-    if (w, h) != (profile.width, profile.height) {
-        return Err(Diagnostic::error(
-            crate::config::CONFIG_FILE,
-            format!("{what}：生成了 {w}×{h}，与屏幕尺寸不符"),
-        ));
-    }
-    Ok(png)
+    let c = &model.config;
+    let key = json!({
+        "size": [profile.width, profile.height],
+        "data": slide.data,
+        "qr": slide.qr_url,
+        "issuer": c.issuer.name,
+        "hotlines": crate::channels::hotlines(c),
+    });
+    let label = paths::screen_file(&profile.name, name);
+    let mut blobs = engine.cached(&label, TEMPLATE, &key, || {
+        let doc = compile_slide(model, engine, profile, slide)?;
+        let what = format!("屏幕「{}」的画面 {}", profile.name, slide.stem);
+        let (w, h, png) = engine.png_sized(&doc.pages()[0], profile.width as f32);
+        if (w, h) != (profile.width, profile.height) {
+            return Err(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("{what}：生成了 {w}×{h}，与屏幕尺寸不符"),
+            ));
+        }
+        Ok(vec![png])
+    })?;
+    Ok(blobs.pop().unwrap_or_default())
 }
 
 /// Lays out one slide: a one-page document.

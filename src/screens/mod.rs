@@ -8,46 +8,19 @@ mod outline;
 pub mod strip;
 mod strips;
 
-use serde::Serialize;
-
+use crate::artifact::{ProfileRecord, ScreenRecord, ZipRecord, paths, zip_stored};
 use crate::config::ScreenKind;
 use crate::content::Model;
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
 use crate::typeset::Engine;
 
-/// One image (or animation, or text file) as the screens manifest lists it.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScreenEntry {
-    pub profile: String,
-    pub kind: ScreenKind,
-    pub file: String,
-    pub title: String,
-    /// The content file the image was made from, when it is one page's (a scam type's slide).
-    pub source: Option<String>,
-    /// Pixel size, for images.
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub bytes: usize,
-}
-
-/// What one screen profile contributes to the manifest besides its files.
-#[derive(Debug, Clone, Serialize)]
-pub struct ProfileSummary {
-    pub name: String,
-    pub kind: ScreenKind,
-    pub width: u32,
-    pub height: u32,
-    /// Displays: seconds for one pass through all slides.
-    pub loop_seconds: Option<u32>,
-    pub max_gap_seconds: Option<u32>,
-}
-
 #[derive(Default)]
 pub struct ScreenKit {
     pub files: Vec<OutFile>,
-    pub entries: Vec<ScreenEntry>,
-    pub profiles: Vec<ProfileSummary>,
+    pub records: Vec<ScreenRecord>,
+    pub profiles: Vec<ProfileRecord>,
+    pub zips: Vec<ZipRecord>,
     /// Things the kit could make but an operator would not want (a slogan paged over too many
     /// strip screens).
     pub warnings: Vec<Diagnostic>,
@@ -65,7 +38,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
         match made {
             Ok(mut part) => {
                 kit.files.append(&mut part.files);
-                kit.entries.append(&mut part.entries);
+                kit.records.append(&mut part.records);
                 kit.profiles.append(&mut part.profiles);
                 kit.warnings.append(&mut part.warnings);
             }
@@ -75,27 +48,32 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
     if !errors.is_empty() {
         return Err(errors);
     }
-    let manifest = serde_json::json!({ "generator": "fanzha", "profiles": kit.profiles, "files": kit.entries });
+    let manifest = serde_json::json!({ "generator": "fanzha", "profiles": kit.profiles, "files": kit.records });
     let mut json = serde_json::to_string_pretty(&manifest).expect("manifest serializes");
     json.push('\n');
     kit.files
-        .push(OutFile::bytes("screens/manifest.json", json));
+        .push(OutFile::bytes(paths::SCREENS_MANIFEST, json));
     for p in &kit.profiles {
+        let dir = paths::screen_file(&p.name, "");
         let members: Vec<(String, &[u8])> = kit
             .files
             .iter()
-            .filter(|f| f.path.starts_with(&format!("screens/{}/", p.name)))
+            .filter(|f| f.path.starts_with(&dir))
             .filter_map(|f| match &f.content {
-                crate::output::Content::Bytes(b) => Some((
-                    f.path.rsplit('/').next().unwrap_or("").to_string(),
-                    b.as_slice(),
-                )),
+                crate::output::Content::Bytes(b) => {
+                    Some((f.path[dir.len()..].to_string(), b.as_slice()))
+                }
                 crate::output::Content::Copy(_) => None,
             })
             .collect();
-        let zip = crate::print::zip_stored(&members);
-        kit.files
-            .push(OutFile::bytes(format!("screens/zip/{}.zip", p.name), zip));
+        let bytes = zip_stored(&members);
+        kit.zips.push(ZipRecord {
+            file: p.zip.clone(),
+            group: p.name.clone(),
+            members: members.len(),
+            bytes: bytes.len(),
+        });
+        kit.files.push(OutFile::bytes(p.zip.clone(), bytes));
     }
     Ok(kit)
 }

@@ -4,9 +4,10 @@
 
 use std::path::Path;
 
+use super::ScreenKit;
 use super::outline::{self, OutlineFont};
 use super::strip::{self, BitmapFont, Palette, Scale};
-use super::{ProfileSummary, ScreenEntry, ScreenKit};
+use crate::artifact::{ProfileRecord, ScreenRecord, ScreenRole, paths};
 use crate::config::{ScreenKind, ScreenProfile, StripColours};
 use crate::content::{Model, kinds::MAX_SLOGAN_CHARS};
 use crate::diag::Diagnostic;
@@ -104,7 +105,6 @@ pub fn render(
     };
     let (px_per_frame, delay_ms) = scroll_step(profile.scroll_px_per_second);
     let source = model.slogans_source();
-    let dir = format!("screens/{}", profile.name);
     let mut kit = ScreenKit::default();
     let mut errors = Vec::new();
     let mut texts = Vec::new();
@@ -162,11 +162,13 @@ pub fn render(
             {
                 out.push((
                     format!("{stem}-page-{}.png", k + 1),
+                    ScreenRole::Page { page: k + 1 },
                     strip::png_indexed(page, palette)?,
                     Some((page.width(), page.height())),
                 ));
                 out.push((
                     format!("{stem}-page-{}.bmp", k + 1),
+                    ScreenRole::PageBmp { page: k + 1 },
                     strip::bmp_1bit(page),
                     Some((page.width(), page.height())),
                 ));
@@ -174,6 +176,7 @@ pub fn render(
             let long = strip::long_strip(&line, profile.height, STRIP_MARGIN_PX)?;
             out.push((
                 format!("{stem}-strip.png"),
+                ScreenRole::Strip,
                 strip::png_indexed(&long, palette)?,
                 Some((long.width(), long.height())),
             ));
@@ -187,6 +190,7 @@ pub fn render(
             )?;
             out.push((
                 format!("{stem}-scroll.gif"),
+                ScreenRole::Scroll,
                 gif,
                 Some((profile.width, profile.height)),
             ));
@@ -194,8 +198,8 @@ pub fn render(
         })();
         match made {
             Ok(files) => {
-                for (name, bytes, size) in files {
-                    push(&mut kit, profile, &dir, &name, &text, bytes, size);
+                for (name, role, bytes, size) in files {
+                    push(&mut kit, profile, (&name, role), &text, bytes, size);
                 }
                 texts.push(text);
             }
@@ -210,8 +214,7 @@ pub fn render(
     push(
         &mut kit,
         profile,
-        &dir,
-        "slogans-utf8.txt",
+        ("slogans-utf8.txt", ScreenRole::TextUtf8),
         "全部口号（UTF-8）",
         utf8.clone().into_bytes(),
         None,
@@ -219,8 +222,7 @@ pub fn render(
     push(
         &mut kit,
         profile,
-        &dir,
-        "slogans-gb18030.txt",
+        ("slogans-gb18030.txt", ScreenRole::TextGb18030),
         "全部口号（GB18030，供中文 Windows 上的控制软件）",
         strip::gb18030(&utf8),
         None,
@@ -236,38 +238,40 @@ pub fn render(
     push(
         &mut kit,
         profile,
-        &dir,
-        "strip.json",
+        ("strip.json", ScreenRole::Settings),
         "条屏参数",
         info.into_bytes(),
         None,
     );
-    kit.profiles.push(ProfileSummary {
+    kit.profiles.push(ProfileRecord {
         name: profile.name.clone(),
         kind: ScreenKind::Strip,
         width: profile.width,
         height: profile.height,
         loop_seconds: None,
         max_gap_seconds: None,
+        playlist: None,
+        zip: paths::screen_zip(&profile.name),
     });
     Ok(kit)
 }
 
+/// Adds one file of the strip profile with its record; `file` is its name and what it is.
 fn push(
     kit: &mut ScreenKit,
     profile: &ScreenProfile,
-    dir: &str,
-    name: &str,
+    (name, role): (&str, ScreenRole),
     title: &str,
     bytes: Vec<u8>,
     size: Option<(u32, u32)>,
 ) {
-    let file = format!("{dir}/{name}");
-    kit.entries.push(ScreenEntry {
+    let file = paths::screen_file(&profile.name, name);
+    kit.records.push(ScreenRecord {
         profile: profile.name.clone(),
         kind: ScreenKind::Strip,
         file: file.clone(),
         title: title.to_string(),
+        role,
         source: None,
         width: size.map(|s| s.0),
         height: size.map(|s| s.1),

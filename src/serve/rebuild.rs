@@ -1,7 +1,9 @@
 //! Rebuilds the served campaign after a change, reusing what did not change: the config and
 //! model are loaded again (parsing is a few milliseconds), templates and stylesheets only when
 //! their files changed, and only the pages whose template input changed are rendered again
-//! (`site::Cache`). Print and screen kits are made on request and dropped when sources change.
+//! (`site::Cache`). Print and screen kits are made on request and dropped when sources change;
+//! loading, the engine and the kits go through the same `pipeline` stages as `build`, and the
+//! build cache makes a kit asked for again after an unrelated edit cost almost nothing.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -9,11 +11,12 @@ use std::sync::Arc;
 
 use super::Kit;
 use super::watch::Changes;
-use crate::config::Config;
-use crate::content::{self, Model};
+use crate::artifact::Artifacts;
+use crate::content::Model;
 use crate::diag::{Diagnostic, Report};
-use crate::output::OutFile;
-use crate::site::{self, Downloads, theme::Theme};
+use crate::output::{Memory, OutFile};
+use crate::pipeline;
+use crate::site::{self, theme::Theme};
 use crate::typeset::Engine;
 
 /// What one rebuild did.
@@ -54,8 +57,9 @@ pub struct Builder {
     model: Option<Model>,
     theme: Option<Theme>,
     engine: Option<Engine>,
-    /// What the kits made, kept across edits so pages keep their download links.
-    downloads: Downloads,
+    /// What the kits made, kept across edits so pages keep their download links. Share cards
+    /// are left to `build`, which keeps saving fast.
+    downloads: Artifacts,
     site: Vec<Arc<OutFile>>,
     print: Option<Vec<Arc<OutFile>>>,
     screens: Option<Vec<Arc<OutFile>>>,
@@ -69,7 +73,7 @@ impl Builder {
             model: None,
             theme: None,
             engine: None,
-            downloads: Downloads::default(),
+            downloads: Artifacts::default(),
             site: Vec::new(),
             print: None,
             screens: None,
@@ -98,21 +102,14 @@ impl Builder {
         if changes.styles || changes.config {
             self.cache.forget_styles();
         }
-        let loaded = Config::load(&self.root)
-            .and_then(|config| content::load(&self.root, &config))
-            .and_then(|(model, warnings)| {
-                let theme = Theme::find(&self.root, &model.config.theme).map_err(|d| vec![d])?;
-                Ok((model, warnings, theme))
-            });
-        let (model, mut warnings, theme) = match loaded {
-            Ok(l) => l,
+        let (model, mut warnings, theme) = match pipeline::load(&self.root, None) {
+            Ok(l) => (l.model, l.warnings, l.theme),
+            Err(report) => return failed(report.diagnostics),
+        };
+        let files = match site::render_cached(&model, &theme, &self.downloads, &mut self.cache) {
+            Ok(f) => f,
             Err(ds) => return failed(ds),
         };
-        let files =
-            match site::render_cached(&model, &theme, served(&self.downloads), &mut self.cache) {
-                Ok(f) => f,
-                Err(ds) => return failed(ds),
-            };
         warnings.retain(|d| !d.is_error());
         let rendered = self.cache.rendered.len();
         self.site = files.into_iter().map(Arc::new).collect();
@@ -144,51 +141,42 @@ impl Builder {
             return None;
         }
         if self.engine.is_none() {
-            let fonts = model.root.join("fonts");
-            match Engine::new(&theme.dir, Some(&fonts), &model.config.print.fonts) {
+            match pipeline::engine(model, theme, false) {
                 Ok(e) => self.engine = Some(e),
                 Err(d) => return Some(failed(vec![d])),
             }
         }
         let engine = self.engine.as_ref().expect("engine made above");
-        match kit {
-            Kit::Print => {
-                let options = crate::print::PrintOptions { crop_marks: false };
-                let made = match crate::print::render(model, engine, &options) {
-                    Ok(k) => k,
-                    Err(ds) => return Some(failed(ds)),
-                };
-                self.print = Some(made.files.into_iter().map(Arc::new).collect());
-                self.downloads.print = made.entries;
-                if let Err(ds) = self.render_site_again() {
-                    return Some(failed(ds));
-                }
-                Some(Outcome::Built {
-                    rendered: self.cache.rendered.len(),
-                    total: self.site.len() + self.print.as_ref().map_or(0, Vec::len),
-                    warnings: Vec::new(),
-                    what: "已生成印刷品",
-                })
-            }
-            Kit::Screens => {
-                let made = match crate::screens::render(model, engine) {
-                    Ok(k) => k,
-                    Err(ds) => return Some(failed(ds)),
-                };
-                self.screens = Some(made.files.into_iter().map(Arc::new).collect());
-                self.downloads.screens = made.entries;
-                self.downloads.screen_profiles = made.profiles;
-                if let Err(ds) = self.render_site_again() {
-                    return Some(failed(ds));
-                }
-                Some(Outcome::Built {
-                    rendered: self.cache.rendered.len(),
-                    total: self.screens.as_ref().map_or(0, Vec::len),
-                    warnings: Vec::new(),
-                    what: "已生成屏幕素材",
-                })
-            }
+        let (pipeline_kit, what) = match kit {
+            Kit::Print => (pipeline::Kit::Print, "已生成印刷品"),
+            Kit::Screens => (pipeline::Kit::Screens, "已生成屏幕素材"),
+        };
+        let files = Memory::default();
+        if let Err(ds) = pipeline::render_kit(
+            pipeline_kit,
+            model,
+            engine,
+            false,
+            &mut self.downloads,
+            &files,
+        ) {
+            return Some(failed(ds));
         }
+        let files: Vec<Arc<OutFile>> = files.into_files().into_iter().map(Arc::new).collect();
+        let total = files.len();
+        match kit {
+            Kit::Print => self.print = Some(files),
+            Kit::Screens => self.screens = Some(files),
+        }
+        if let Err(ds) = self.render_site_again() {
+            return Some(failed(ds));
+        }
+        Some(Outcome::Built {
+            rendered: self.cache.rendered.len(),
+            total,
+            warnings: Vec::new(),
+            what,
+        })
     }
 }
 
@@ -199,18 +187,9 @@ impl Builder {
         let (Some(model), Some(theme)) = (&self.model, &self.theme) else {
             return Ok(());
         };
-        let files = site::render_cached(model, theme, served(&self.downloads), &mut self.cache)?;
+        let files = site::render_cached(model, theme, &self.downloads, &mut self.cache)?;
         self.site = files.into_iter().map(Arc::new).collect();
         Ok(())
-    }
-}
-
-/// What the site links to while serving: the kits made on request. Share cards are left to
-/// `build`, which keeps saving fast.
-fn served(downloads: &Downloads) -> site::Made<'_> {
-    site::Made {
-        downloads,
-        share_cards: false,
     }
 }
 

@@ -14,27 +14,11 @@ use std::hash::{Hash, Hasher};
 use minijinja::{Environment, Value, context};
 use rayon::prelude::*;
 
+use crate::artifact::Artifacts;
 use crate::content::{Kind, Model, PageId, SectionId, relative_url};
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
-use crate::print::ManifestEntry;
-use crate::screens::{ProfileSummary, ScreenEntry};
 use theme::{Theme, template_error};
-
-/// What the print and screen kits made, for the site to list: the 下载中心 page and each page's
-/// own downloads.
-#[derive(Default)]
-pub struct Downloads {
-    pub print: Vec<ManifestEntry>,
-    pub screens: Vec<ScreenEntry>,
-    pub screen_profiles: Vec<ProfileSummary>,
-}
-
-impl Downloads {
-    pub fn is_empty(&self) -> bool {
-        self.print.is_empty() && self.screens.is_empty()
-    }
-}
 
 /// One HTML file to render.
 enum Job {
@@ -46,20 +30,11 @@ enum Job {
     Search,
 }
 
-/// What other renderers made that the site links to.
-#[derive(Clone, Copy)]
-pub struct Made<'a> {
-    /// Print materials and screen images.
-    pub downloads: &'a Downloads,
-    /// Whether `share::render` made a share card for every page.
-    pub share_cards: bool,
-}
-
 /// Renders the whole site. Every problem found is returned, not only the first.
 pub fn render(
     model: &Model,
     theme: &Theme,
-    made: Made<'_>,
+    made: &Artifacts,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     render_with(model, theme, made, &mut Cache::default(), false)
 }
@@ -94,7 +69,7 @@ impl Cache {
 pub fn render_cached(
     model: &Model,
     theme: &Theme,
-    made: Made<'_>,
+    made: &Artifacts,
     cache: &mut Cache,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     render_with(model, theme, made, cache, true)
@@ -106,12 +81,12 @@ pub fn render_cached(
 fn render_with(
     model: &Model,
     theme: &Theme,
-    made: Made<'_>,
+    made: &Artifacts,
     cache: &mut Cache,
     remember: bool,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let root = &model.root;
-    let downloads = made.downloads;
+    let downloads = made;
     let env = match cache.env.take() {
         Some(env) => env,
         None => {
@@ -121,7 +96,7 @@ fn render_with(
             env
         }
     };
-    let site = val(views::site(model, !downloads.is_empty()));
+    let site = val(views::site(model, downloads.has_downloads()));
     let site_hash = remember.then(|| {
         let mut h = std::hash::DefaultHasher::new();
         site.hash(&mut h);
@@ -129,7 +104,7 @@ fn render_with(
     });
 
     let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
-    if !downloads.is_empty() {
+    if downloads.has_downloads() {
         jobs.push(Job::Downloads);
     }
     jobs.extend(
@@ -263,12 +238,15 @@ fn prepare_job(
     model: &Model,
     env: &Environment<'_>,
     site: &Value,
-    made: Made<'_>,
+    made: &Artifacts,
     job: &Job,
 ) -> Prepared {
-    let downloads = made.downloads;
+    let downloads = made;
     // The share card of the page itself, else the home page's.
-    let share = |path: &str| made.share_cards.then(|| crate::share::card_path(path));
+    let share = |path: &str| {
+        made.share_cards
+            .then(|| crate::artifact::paths::share_card(path))
+    };
     let (out_path, template, ctx) = match job {
         Job::Home => {
             let home = model.home();

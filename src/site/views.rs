@@ -3,14 +3,14 @@
 
 use serde::Serialize;
 
+use crate::artifact::{PrintRecord, ProfileRecord, ScreenRecord, ScreenRole};
 use crate::channels::{ChannelView, Hotlines};
 use crate::config::{Campaign, Config, Issuer, ScreenKind};
 use crate::content::{
     AudienceFields, CaseFields, GuideFields, Kind, KindData, Model, Page, PageId, ScamFields,
     Section, Slogan,
 };
-use crate::print::ManifestEntry;
-use crate::screens::{ProfileSummary, ScreenEntry};
+use crate::zh::{bytes_text, loss_text};
 
 /// A link to a page or section: its title and its site path (no leading slash).
 #[derive(Serialize, Clone)]
@@ -69,7 +69,7 @@ pub struct Slide {
 }
 
 /// The display slides made from the page whose source file is `source`.
-fn slides_of(source: &str, screens: &[ScreenEntry]) -> Vec<Slide> {
+fn slides_of(source: &str, screens: &[ScreenRecord]) -> Vec<Slide> {
     screens
         .iter()
         .filter(|e| e.source.as_deref() == Some(source))
@@ -108,7 +108,7 @@ pub struct DownloadGroup {
     pub items: Vec<Download>,
 }
 
-fn download(e: &ManifestEntry) -> Download {
+fn download(e: &PrintRecord) -> Download {
     Download {
         title: e.title.clone(),
         material: e.material_label.to_string(),
@@ -120,7 +120,7 @@ fn download(e: &ManifestEntry) -> Download {
     }
 }
 
-fn size_text(e: &ManifestEntry) -> String {
+fn size_text(e: &PrintRecord) -> String {
     let [w, h] = e.trim_mm;
     let dims = if w >= 500.0 || h >= 500.0 {
         format!("{}×{} 厘米", w / 10.0, h / 10.0)
@@ -140,20 +140,11 @@ fn size_text(e: &ManifestEntry) -> String {
     format!("{name}{dims}{scale}")
 }
 
-/// File sizes as people read them: `36 KB`, `1.2 MB`.
-pub fn bytes_text(n: usize) -> String {
-    if n < 1024 * 1024 {
-        format!("{} KB", n.div_ceil(1024))
-    } else {
-        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
-    }
-}
-
 /// Downloads grouped by material, in manifest order, with the shops' zips of each group.
-pub fn download_groups(entries: &[ManifestEntry]) -> Vec<DownloadGroup> {
+pub fn download_groups(entries: &[PrintRecord]) -> Vec<DownloadGroup> {
     let mut groups: Vec<DownloadGroup> = Vec::new();
     for e in entries {
-        let zip = format!("print/zip/{}-{}.zip", e.material, e.size);
+        let zip = e.zip.clone();
         match groups.last_mut() {
             Some(g) if g.label == e.material_label => {
                 if !g.zips.contains(&zip) {
@@ -196,40 +187,30 @@ pub struct ScreenLink {
     pub bytes_text: String,
 }
 
-/// What a screen file is, by its name: `slogan-01-page-2.png` is 第2屏. BMP pages (for old
-/// controllers) are left to the profile's zip.
-fn screen_link_label(file: &str) -> Option<String> {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    if name.ends_with(".bmp") {
-        return None;
-    }
-    let label = if let Some(rest) = name.split("-page-").nth(1) {
-        format!("第{}屏", rest.trim_end_matches(".png"))
-    } else if name.ends_with("-strip.png") {
-        "长条图".into()
-    } else if name.ends_with("-scroll.gif") {
-        "滚动动画".into()
-    } else if name.ends_with(".png") {
-        "PNG".into()
-    } else if name.ends_with("gb18030.txt") {
-        "GB18030".into()
-    } else if name.ends_with("utf8.txt") {
-        "UTF-8".into()
-    } else {
-        name.into()
+/// How the 下载中心 labels a screen file; BMP pages (for old controllers) and the strip's
+/// settings are left to the profile's zip.
+fn screen_link_label(role: ScreenRole) -> Option<String> {
+    let label = match role {
+        ScreenRole::Slide => "PNG".into(),
+        ScreenRole::Page { page } => format!("第{page}屏"),
+        ScreenRole::Strip => "长条图".into(),
+        ScreenRole::Scroll => "滚动动画".into(),
+        ScreenRole::TextUtf8 => "UTF-8".into(),
+        ScreenRole::TextGb18030 => "GB18030".into(),
+        ScreenRole::PageBmp { .. } | ScreenRole::Settings => return None,
     };
     Some(label)
 }
 
 /// Screen files grouped by profile, each slide or slogan a row, in manifest order.
-pub fn screen_groups(entries: &[ScreenEntry], profiles: &[ProfileSummary]) -> Vec<ScreenGroup> {
+pub fn screen_groups(entries: &[ScreenRecord], profiles: &[ProfileRecord]) -> Vec<ScreenGroup> {
     profiles
         .iter()
         .map(|p| {
             let mut rows: Vec<ScreenRow> = Vec::new();
             let files = entries.iter().filter(|e| e.profile == p.name);
-            for e in files.filter(|e| !e.file.ends_with(".json")) {
-                let Some(label) = screen_link_label(&e.file) else {
+            for e in files {
+                let Some(label) = screen_link_label(e.role) else {
                     continue;
                 };
                 let link = ScreenLink {
@@ -251,7 +232,7 @@ pub fn screen_groups(entries: &[ScreenEntry], profiles: &[ProfileSummary]) -> Ve
             };
             ScreenGroup {
                 label: format!("{kind} {}×{} 像素", p.width, p.height),
-                zip: format!("screens/zip/{}.zip", p.name),
+                zip: p.zip.clone(),
                 note: p.loop_seconds.map(|s| {
                     format!(
                         "{} 张，播完一轮 {s} 秒；与其他画面穿插时，反诈画面的间隔不要超过 {} 秒",
@@ -259,8 +240,7 @@ pub fn screen_groups(entries: &[ScreenEntry], profiles: &[ProfileSummary]) -> Ve
                         p.max_gap_seconds.unwrap_or(s)
                     )
                 }),
-                playlist: (p.kind == ScreenKind::Display)
-                    .then(|| format!("screens/{}/playlist.m3u", p.name)),
+                playlist: p.playlist.clone(),
                 rows,
             }
         })
@@ -497,24 +477,11 @@ pub fn card(model: &Model, id: PageId) -> Card {
     }
 }
 
-/// Money as Chinese readers say it: `3360元`, `2.68万元`, `38.5万元`; nothing lost is said so.
-pub fn loss_text(yuan: u64) -> String {
-    if yuan == 0 {
-        return "及时止损，未造成损失".into();
-    }
-    if yuan < 10_000 {
-        return format!("{yuan}元");
-    }
-    let wan = format!("{:.2}", yuan as f64 / 10_000.0);
-    let wan = wan.trim_end_matches('0').trim_end_matches('.');
-    format!("{wan}万元")
-}
-
 pub fn page<'a>(
     model: &'a Model,
     id: PageId,
-    downloads: &[ManifestEntry],
-    screens: &[ScreenEntry],
+    downloads: &[PrintRecord],
+    screens: &[ScreenRecord],
 ) -> PageView<'a> {
     let p = &model.pages[id];
     let section = &model.sections[p.section];
@@ -617,19 +584,5 @@ pub fn section<'a>(model: &'a Model, s: &'a Section) -> SectionView<'a> {
             })
             .collect(),
         slogans: &s.slogans,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::loss_text;
-
-    #[test]
-    fn money_reads_naturally() {
-        assert_eq!(loss_text(0), "及时止损，未造成损失");
-        assert_eq!(loss_text(3360), "3360元");
-        assert_eq!(loss_text(26800), "2.68万元");
-        assert_eq!(loss_text(385000), "38.5万元");
-        assert_eq!(loss_text(480000), "48万元");
     }
 }

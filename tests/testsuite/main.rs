@@ -1,7 +1,9 @@
 //! Integration tests: each builds a fixture campaign with the real binary and inspects the output.
 
+mod architecture;
 mod bench;
 mod browser;
+mod cache;
 mod channels;
 mod check;
 mod commands;

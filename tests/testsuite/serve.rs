@@ -190,4 +190,18 @@ fn print_and_screen_files_are_made_on_request() {
     let (status, screens) = server.get("/screens/manifest.json");
     assert_eq!(status, 200, "{screens}");
     assert!(screens.contains("\"profiles\""), "{screens}");
+    drop(server);
+    // What serve made went into the build cache: a build makes only the share cards anew.
+    let run = c.fanzha(&["build", "--explain"]).ok();
+    let made: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("新生成: "))
+        .collect();
+    assert!(!made.is_empty(), "{}", run.stderr);
+    assert!(
+        made.iter().all(|p| p.ends_with("share.png")),
+        "serve's print and screen files were made again:\n{}",
+        run.stderr
+    );
 }

@@ -1,0 +1,172 @@
+//! Typed records of what the renderers made — PDFs, previews, slides, strip images, texts, zips,
+//! share cards — and the one place their paths are named. Renderers fill the records; the site
+//! lists them; nothing parses a file name.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::config::ScreenKind;
+
+/// Every artifact of a build that the site lists, by the renderer that made it.
+#[derive(Debug, Clone, Default)]
+pub struct Artifacts {
+    pub print: Vec<PrintRecord>,
+    pub print_zips: Vec<ZipRecord>,
+    pub screens: Vec<ScreenRecord>,
+    pub screen_profiles: Vec<ProfileRecord>,
+    pub screen_zips: Vec<ZipRecord>,
+    /// Whether every page has a share card at [`paths::share_card`].
+    pub share_cards: bool,
+}
+
+impl Artifacts {
+    /// Whether there is anything for the 下载中心 to list.
+    pub fn has_downloads(&self) -> bool {
+        !self.print.is_empty() || !self.screens.is_empty()
+    }
+}
+
+/// One printable PDF, as `print/manifest.json` lists it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PrintRecord {
+    /// Folder and manifest name of the material: `poster`, `flyer`, …
+    pub material: &'static str,
+    pub material_label: &'static str,
+    pub title: String,
+    /// The content page it was made from.
+    pub source: Option<String>,
+    pub file: String,
+    pub preview: String,
+    /// Size label used in file names: `a3`, `90x120cm`.
+    pub size: String,
+    /// Trim size in millimetres at real size.
+    pub trim_mm: [f64; 2],
+    pub bleed_mm: f64,
+    /// `1:1`, or `1:10` for banners longer than a PDF page can be.
+    pub scale: String,
+    pub pages: usize,
+    pub bytes: usize,
+    pub sha256: String,
+    /// The zip of its material and size.
+    pub zip: String,
+}
+
+/// A zip of a group of files: one material and size, or one screen profile.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ZipRecord {
+    pub file: String,
+    /// The material or the screen profile it holds.
+    pub group: String,
+    pub members: usize,
+    pub bytes: usize,
+}
+
+/// What a screen file is for an operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "role", rename_all = "kebab-case")]
+pub enum ScreenRole {
+    /// A full-screen display slide.
+    Slide,
+    /// One screen of a strip text, numbered from 1, as a palette PNG.
+    Page { page: usize },
+    /// The same screen as a 1-bit BMP, for older controllers.
+    PageBmp { page: usize },
+    /// The whole line as one long image, for controllers that scroll it themselves.
+    Strip,
+    /// A scrolling preview animation.
+    Scroll,
+    /// All slogans as UTF-8 text.
+    TextUtf8,
+    /// All slogans as GB18030 text, for control software on Chinese Windows.
+    TextGb18030,
+    /// The strip's parameters for the operator.
+    Settings,
+}
+
+/// One file of the screen kit, as `screens/manifest.json` lists it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScreenRecord {
+    pub profile: String,
+    pub kind: ScreenKind,
+    pub file: String,
+    pub title: String,
+    #[serde(flatten)]
+    pub role: ScreenRole,
+    /// The content file the image was made from, when it is one page's (a scam type's slide).
+    pub source: Option<String>,
+    /// Pixel size, for images.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub bytes: usize,
+}
+
+/// What one screen profile contributes to the manifest besides its files.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProfileRecord {
+    pub name: String,
+    pub kind: ScreenKind,
+    pub width: u32,
+    pub height: u32,
+    /// Displays: seconds for one pass through all slides.
+    pub loop_seconds: Option<u32>,
+    pub max_gap_seconds: Option<u32>,
+    /// Displays: the M3U playlist beside the slides (a JSON one is beside it too).
+    pub playlist: Option<String>,
+    /// The zip of the profile's files.
+    pub zip: String,
+}
+
+/// Where each artifact lives in the output: named here and nowhere else.
+pub mod paths {
+    pub const PRINT_MANIFEST: &str = "print/manifest.json";
+    pub const SCREENS_MANIFEST: &str = "screens/manifest.json";
+
+    pub fn print_pdf(material: &str, stem: &str) -> String {
+        format!("print/{material}/{stem}.pdf")
+    }
+
+    pub fn print_preview(material: &str, stem: &str) -> String {
+        format!("print/{material}/{stem}.png")
+    }
+
+    pub fn print_zip(material: &str, size: &str) -> String {
+        format!("print/zip/{material}-{size}.zip")
+    }
+
+    pub fn screen_file(profile: &str, name: &str) -> String {
+        format!("screens/{profile}/{name}")
+    }
+
+    pub fn screen_zip(profile: &str) -> String {
+        format!("screens/zip/{profile}.zip")
+    }
+
+    /// The share card of the page at `page_path` (`""` for home, `scams/shuadan/`).
+    pub fn share_card(page_path: &str) -> String {
+        format!("{page_path}share.png")
+    }
+}
+
+/// A stored (uncompressed: PDFs and PNGs are compressed already) zip with fixed timestamps, so
+/// the same members give the same bytes.
+pub fn zip_stored(members: &[(String, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    for (name, bytes) in members {
+        w.start_file(name.as_str(), options).expect("in-memory zip");
+        w.write_all(bytes).expect("in-memory zip");
+    }
+    w.finish().expect("in-memory zip").into_inner()
+}
+
+/// Hex of a SHA-256 digest, as manifests print it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

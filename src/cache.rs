@@ -1,0 +1,291 @@
+//! The build cache: costly products (PDFs with their previews, display slides, share cards) kept
+//! under a key that hashes everything they depend on — fanzha's version, the theme's Typst files,
+//! the fonts, the job's data — and reused by the next build and by `serve`. It lives in
+//! `.fanzha-cache/` in the campaign folder, outside the output, with a size bound. An entry that
+//! is truncated or whose bytes do not match its checksum is rebuilt, never published.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sha2::{Digest, Sha256};
+
+/// Folder of the cache inside the campaign.
+pub const CACHE_DIR: &str = ".fanzha-cache";
+/// Default size bound; the least recently used entries go first.
+pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024 * 1024;
+/// Bumped when the entry format changes: older entries are then simply not found.
+const FORMAT: &[u8; 4] = b"FZC1";
+
+/// What a product depends on, hashed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Key([u8; 32]);
+
+impl Key {
+    /// Hashes `parts` with their lengths, so `("ab", "c")` and `("a", "bc")` differ.
+    pub fn of(parts: &[&[u8]]) -> Key {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update((p.len() as u64).to_le_bytes());
+            h.update(p);
+        }
+        Key(h.finalize().into())
+    }
+
+    fn hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// The cache of one build (or of one `serve` session), counting what it made and reused.
+pub struct Cache {
+    dir: Option<PathBuf>,
+    max_bytes: u64,
+    made: AtomicUsize,
+    reused: AtomicUsize,
+    /// What was made anew, by the label the caller gave (its output path).
+    made_labels: Mutex<Vec<String>>,
+}
+
+impl Cache {
+    /// A cache in `dir` (created when first written).
+    pub fn open(dir: PathBuf, max_bytes: u64) -> Cache {
+        Cache {
+            dir: Some(dir),
+            max_bytes,
+            made: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+            made_labels: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// No cache: everything is made (`--no-cache`); still counts.
+    pub fn disabled() -> Cache {
+        Cache {
+            dir: None,
+            max_bytes: 0,
+            made: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+            made_labels: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The campaign's cache folder.
+    pub fn dir_of(root: &Path) -> PathBuf {
+        root.join(CACHE_DIR)
+    }
+
+    /// The blobs stored under `key`, or those `make` produces (then stored). A damaged entry
+    /// counts as missing.
+    pub fn get_or_make<E>(
+        &self,
+        label: &str,
+        key: &Key,
+        make: impl FnOnce() -> Result<Vec<Vec<u8>>, E>,
+    ) -> Result<Vec<Vec<u8>>, E> {
+        if let Some(blobs) = self.get(key) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(blobs);
+        }
+        let blobs = make()?;
+        self.made.fetch_add(1, Ordering::Relaxed);
+        self.made_labels
+            .lock()
+            .expect("no maker panicked")
+            .push(label.to_string());
+        // A cache that cannot be written only costs time next build.
+        let _ = self.put(key, &blobs);
+        Ok(blobs)
+    }
+
+    /// The labels of what was made anew, sorted.
+    pub fn made_labels(&self) -> Vec<String> {
+        let mut labels = self.made_labels.lock().expect("no maker panicked").clone();
+        labels.sort();
+        labels
+    }
+
+    /// How many products were made and how many reused so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.made.load(Ordering::Relaxed),
+            self.reused.load(Ordering::Relaxed),
+        )
+    }
+
+    fn entry(&self, key: &Key) -> Option<PathBuf> {
+        let hex = key.hex();
+        Some(self.dir.as_ref()?.join(&hex[..2]).join(&hex[2..]))
+    }
+
+    fn get(&self, key: &Key) -> Option<Vec<Vec<u8>>> {
+        let path = self.entry(key)?;
+        let bytes = fs::read(&path).ok()?;
+        match decode(&bytes) {
+            Some(blobs) => {
+                // Touch it, so trimming keeps what builds still use.
+                if let Ok(f) = fs::File::options().append(true).open(&path) {
+                    let _ = f.set_modified(std::time::SystemTime::now());
+                }
+                Some(blobs)
+            }
+            None => {
+                let _ = fs::remove_file(&path);
+                None
+            }
+        }
+    }
+
+    fn put(&self, key: &Key, blobs: &[Vec<u8>]) -> io::Result<()> {
+        let Some(path) = self.entry(key) else {
+            return Ok(());
+        };
+        let dir = path.parent().expect("entries live in a folder");
+        fs::create_dir_all(dir)?;
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            path.file_name().unwrap().to_string_lossy(),
+            std::process::id()
+        ));
+        fs::write(&tmp, encode(blobs))?;
+        fs::rename(&tmp, &path)
+    }
+
+    /// Removes the least recently used entries until the cache is within its size bound.
+    pub fn trim(&self) -> io::Result<()> {
+        let Some(dir) = &self.dir else { return Ok(()) };
+        if !dir.exists() {
+            return Ok(());
+        }
+        let mut entries = Vec::new();
+        let mut total = 0u64;
+        for e in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let meta = e.metadata().map_err(io::Error::other)?;
+            total += meta.len();
+            let when = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+            entries.push((when, meta.len(), e.into_path()));
+        }
+        entries.sort();
+        for (_, len, path) in entries {
+            if total <= self.max_bytes {
+                break;
+            }
+            fs::remove_file(&path)?;
+            total -= len;
+        }
+        Ok(())
+    }
+}
+
+/// `fanzha clean`: removes the campaign's cache folder; returns the bytes it held.
+pub fn clean(root: &Path) -> io::Result<u64> {
+    let dir = Cache::dir_of(root);
+    if !dir.exists() {
+        return Ok(0);
+    }
+    let size = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    fs::remove_dir_all(&dir)?;
+    Ok(size)
+}
+
+/// `FZC1`, the SHA-256 of the payload, then the payload: a count and each blob with its length.
+fn encode(blobs: &[Vec<u8>]) -> Vec<u8> {
+    let mut payload = Vec::new();
+    payload.extend((blobs.len() as u32).to_le_bytes());
+    for b in blobs {
+        payload.extend((b.len() as u64).to_le_bytes());
+        payload.extend(b);
+    }
+    let mut out = Vec::with_capacity(payload.len() + 36);
+    out.extend(FORMAT);
+    out.extend(Sha256::digest(&payload));
+    out.extend(payload);
+    out
+}
+
+/// The blobs of an entry, or `None` when it is not one whole, intact entry.
+fn decode(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let rest = bytes.strip_prefix(FORMAT)?;
+    let (sum, payload) = rest.split_at_checked(32)?;
+    if Sha256::digest(payload).as_slice() != sum {
+        return None;
+    }
+    let (count, mut rest) = payload.split_at_checked(4)?;
+    let count = u32::from_le_bytes(count.try_into().ok()?);
+    let mut blobs = Vec::new();
+    for _ in 0..count {
+        let (len, tail) = rest.split_at_checked(8)?;
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        let (blob, tail) = tail.split_at_checked(len)?;
+        blobs.push(blob.to_vec());
+        rest = tail;
+    }
+    rest.is_empty().then_some(blobs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_reuses_and_rebuilds_damaged_entries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path().join("c"), DEFAULT_MAX_BYTES);
+        let key = Key::of(&[b"poster", b"{\"title\":1}"]);
+        let make = || Ok::<_, ()>(vec![b"pdf".to_vec(), b"png".to_vec()]);
+        assert_eq!(cache.get_or_make("t", &key, make).unwrap()[1], b"png");
+        assert_eq!(cache.get_or_make("t", &key, || Err(())).unwrap()[0], b"pdf");
+        assert_eq!(cache.counts(), (1, 1));
+
+        // Truncate the entry: it is not used, it is made again.
+        let path = cache.entry(&key).unwrap();
+        let bytes = fs::read(&path).unwrap();
+        fs::write(&path, &bytes[..bytes.len() - 2]).unwrap();
+        let again = cache.get_or_make("t", &key, || Ok::<_, ()>(vec![b"new".to_vec()]));
+        assert_eq!(again.unwrap(), vec![b"new".to_vec()]);
+        // Flip a byte of the payload: the checksum catches it.
+        let mut bytes = fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        fs::write(&path, &bytes).unwrap();
+        assert!(cache.get(&key).is_none());
+    }
+
+    #[test]
+    fn keys_separate_their_parts() {
+        assert_ne!(Key::of(&[b"ab", b"c"]), Key::of(&[b"a", b"bc"]));
+    }
+
+    #[test]
+    fn trims_to_its_bound() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path().join("c"), 120); // one 108-byte entry fits
+        for i in 0..5u8 {
+            let blob = vec![i; 60];
+            cache
+                .get_or_make("t", &Key::of(&[&[i]]), || Ok::<_, ()>(vec![blob]))
+                .unwrap();
+        }
+        cache.trim().unwrap();
+        let left = walkdir::WalkDir::new(tmp.path().join("c"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .count();
+        assert_eq!(left, 1);
+    }
+}
