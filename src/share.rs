@@ -14,6 +14,8 @@ use crate::typeset::{self, CompileError, Engine};
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
 const TEMPLATE: &str = "share/card.typ";
+/// Colours of a card's palette: its few flat colours and the anti-aliasing between them.
+const COLOURS: usize = 64;
 
 use crate::artifact::paths::share_card as card_path;
 
@@ -119,7 +121,7 @@ fn render_card(model: &Model, engine: &Engine, card: &Card) -> Result<OutFile, D
     let mut blobs = engine.cached(&card_path(&card.path), TEMPLATE, &key, || {
         let doc = compile_card(model, engine, card)?;
         let what = format!("分享图 {}", card_path(&card.path));
-        let (w, h, png) = engine.png_sized(&doc.pages()[0], WIDTH as f32);
+        let (w, h, png) = typeset::png_palette(&doc.pages()[0], WIDTH as f32, COLOURS);
         if (w, h) != (WIDTH, HEIGHT) || doc.pages().len() != 1 {
             return Err(Diagnostic::error(
                 engine.template_path(TEMPLATE),

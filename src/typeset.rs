@@ -260,8 +260,37 @@ impl Engine {
     }
 }
 
-/// Hashes fanzha's version, every theme file the engine read (sorted by path) and the chosen font
-/// faces. A face is identified by its size and the first and last 64 KiB of its data: enough to
+/// The page as an 8-bit palette PNG of at most `colours` colours chosen by NeuQuant, `width_px`
+/// wide: pictures of flat colours and text (share cards) keep their look at a fraction of the
+/// size of full RGBA. NeuQuant is deterministic, so the same page gives the same bytes.
+pub fn png_palette(page: &typst_layout::Page, width_px: f32, colours: usize) -> (u32, u32, Vec<u8>) {
+    let pt = page.frame.width().to_pt() as f32;
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(f64::from(width_px / pt)),
+        render_bleed: false,
+    };
+    let pixmap = typst_render::render(page, &options);
+    let rgba = pixmap.data();
+    let quant = color_quant::NeuQuant::new(10, colours, rgba);
+    let indices: Vec<u8> = rgba
+        .chunks_exact(4)
+        .map(|px| quant.index_of(px) as u8)
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(quant.color_map_rgb());
+    encoder.set_filter(png::Filter::NoFilter);
+    encoder.set_compression(png::Compression::High);
+    let mut writer = encoder.write_header().expect("writing to memory");
+    writer.write_image_data(&indices).expect("writing to memory");
+    writer.finish().expect("writing to memory");
+    (pixmap.width(), pixmap.height(), out)
+}
+
+/// Hashes fanzha's version and binary, every theme file the engine read (sorted by path) and the
+/// chosen font faces. A face is identified by its size and the first and last 64 KiB of its data: enough to
 /// tell a changed or different font, without reading tens of megabytes every build.
 fn fingerprint(
     sources: &HashMap<FileId, Source>,
@@ -272,6 +301,13 @@ fn fingerprint(
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
+    // The program itself, by size and modification time: a rebuilt fanzha may lay out or encode
+    // differently under the same version number.
+    if let Some(meta) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
+        h.update(meta.len().to_le_bytes());
+        let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        h.update(modified.map_or(0, |d| d.as_nanos()).to_le_bytes());
+    }
     let mut parts: Vec<(String, &[u8])> = sources
         .iter()
         .map(|(id, s)| (id.vpath().get_with_slash().to_string(), s.text().as_bytes()))
