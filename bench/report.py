@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns bench/run's timings into Markdown tables of medians.
 
-    bench/report.py SITE_TSV KITS_TSV
+    bench/report.py SITE_TSV KITS_TSV [FULL_TSV]
 
 Each TSV line: label, size, wall s, user s, system s, peak resident KiB (from GNU time).
 """
@@ -73,8 +73,38 @@ def kits_table(runs):
     print()
 
 
+def full_table(runs):
+    if not runs:
+        return
+    sizes = sorted({size for _, size in runs}, key=int)
+    print("Everything on (default theme: site, search, share cards, print and screen kits), against")
+    print("Hugo followed by the Pagefind command line (medians):\n")
+    print("| pages | build | runs | wall s | CPU s (user+sys) | peak MiB | ratio |")
+    print("|------:|-------|-----:|-------:|-----------------:|---------:|------:|")
+    for size in sizes:
+        peer = runs.get(("hugo + pagefind", size))
+        cold = runs.get(("fanzha cold", size))
+        peer_wall = medians(peer)[0] if peer else None
+        cold_wall = medians(cold)[0] if cold else None
+        for label, against, what in [
+            ("hugo + pagefind", None, ""),
+            ("fanzha cold", peer_wall, "× Hugo + Pagefind"),
+            ("fanzha unchanged", cold_wall, "× its cold build"),
+            ("fanzha one page edited", cold_wall, "× its cold build"),
+        ]:
+            samples = runs.get((label, size))
+            if not samples:
+                continue
+            w, c, p = medians(samples)
+            ratio = f"{w / against:.2f} {what}" if against else ""
+            print(f"| {int(size):,} | {label} | {len(samples)} | {w:.2f} | {c:.2f} | {p:.0f} | {ratio} |")
+    print()
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     site_table(load(sys.argv[1]))
     kits_table(load(sys.argv[2]))
+    if len(sys.argv) == 4:
+        full_table(load(sys.argv[3]))

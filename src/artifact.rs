@@ -7,6 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::config::ScreenKind;
+use crate::content::{KindData, Model, Page, PageId};
 
 /// Every artifact of a build that the site lists, by the renderer that made it.
 #[derive(Debug, Clone, Default)]
@@ -115,6 +116,28 @@ pub struct ProfileRecord {
     pub playlist: Option<String>,
     /// The zip of the profile's files.
     pub zip: String,
+}
+
+/// Whether a page has a share card of its own: scam types, audiences and guides do. A case shows
+/// its scam type's card (the rule to remember is the scam's), a plain page its section's, so a
+/// campaign of thousands of case bulletins makes dozens of cards, not thousands.
+pub fn has_own_share_card(page: &Page) -> bool {
+    matches!(
+        page.kind,
+        KindData::Scam { .. } | KindData::Audience { .. } | KindData::Guide { .. }
+    )
+}
+
+/// The site path of the page or section whose share card page `id` shows (see
+/// [`has_own_share_card`]); its card is at [`paths::share_card`] of that path.
+pub fn share_card_owner(model: &Model, id: PageId) -> &str {
+    let page = &model.pages[id];
+    match &page.kind {
+        _ if has_own_share_card(page) => &page.path,
+        KindData::Case { scam, .. } if *scam < model.pages.len() => &model.pages[*scam].path,
+        _ if model.sections[page.section].front.render => &model.sections[page.section].path,
+        _ => "",
+    }
 }
 
 /// Where each artifact lives in the output: named here and nowhere else.

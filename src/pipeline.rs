@@ -20,6 +20,8 @@ pub struct Kits {
     pub print: bool,
     pub screens: bool,
     pub share: bool,
+    /// The search index of the site.
+    pub search: bool,
     pub crop_marks: bool,
 }
 
@@ -29,6 +31,7 @@ impl Default for Kits {
             print: true,
             screens: true,
             share: true,
+            search: true,
             crop_marks: false,
         }
     }
@@ -41,6 +44,8 @@ pub enum Kit {
     Screens,
     /// The share card (1200×630 picture) of every page.
     Share,
+    /// The search index.
+    Search,
 }
 
 impl Kits {
@@ -49,6 +54,7 @@ impl Kits {
             print: !skip.contains(&Kit::Print),
             screens: !skip.contains(&Kit::Screens),
             share: !skip.contains(&Kit::Share),
+            search: !skip.contains(&Kit::Search),
             crop_marks,
         }
     }
@@ -66,8 +72,6 @@ pub struct Options {
     pub kits: Kits,
     /// Leave the build cache alone: make everything, store nothing.
     pub no_cache: bool,
-    /// Leave out the search index (`serve` does, to keep saves fast).
-    pub no_search: bool,
 }
 
 /// The campaign as loaded: its model, its theme, and the warnings loading found.
@@ -159,6 +163,8 @@ pub fn render_kit(
             artifacts.share_cards = true;
             Ok(Vec::new())
         }
+        // The index is made from the site's pages, by render_site.
+        Kit::Search => Ok(Vec::new()),
     }
 }
 
@@ -226,7 +232,7 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
             }
         }
     }
-    if let Err(es) = render_site(&model, &theme, &artifacts, options.no_search, sink) {
+    if let Err(es) = render_site(&model, &theme, &artifacts, !kits.search, sink) {
         report.extend(es);
     }
     if report.has_errors() {

@@ -1,4 +1,6 @@
-//! The share-card renderer: one 1200 × 630 PNG per page of the site (home, sections, pages), laid
+//! The share-card renderer: one 1200 × 630 PNG for the home page, each section, and each page
+//! with a card of its own (`artifact::has_own_share_card`: cases and plain pages show their scam
+//! type's or section's card), laid
 //! out by the shared Typst engine from the theme's `share/card.typ`. Chat apps show it beside a
 //! shared link (Open Graph `og:image`); WeChat takes the first large image of the page, so the
 //! site also shows it in the page. It reads the model and returns files.
@@ -17,6 +19,7 @@ const TEMPLATE: &str = "share/card.typ";
 /// Colours of a card's palette: its few flat colours and the anti-aliasing between them.
 const COLOURS: usize = 64;
 
+use crate::artifact::has_own_share_card;
 use crate::artifact::paths::share_card as card_path;
 
 /// What one card says.
@@ -56,27 +59,33 @@ fn cards(model: &Model) -> Vec<Card> {
                 source: s.source.clone(),
             }),
     );
-    out.extend(model.pages.iter().map(|p| {
-        let section = &model.sections[p.section];
-        let line = match &p.kind {
-            KindData::Scam { fields, .. } => fields.rule.clone(),
-            KindData::Case { fields, .. } => fields.lesson.clone(),
-            KindData::Audience { fields, .. } => fields.who.clone(),
-            KindData::Guide { fields, .. } => fields.summary.clone(),
-            KindData::Plain => p
-                .front
-                .description
-                .clone()
-                .unwrap_or_else(|| c.campaign.slogan.clone()),
-        };
-        Card {
-            path: p.path.clone(),
-            kicker: format!("{} · {}", c.title, section.title),
-            title: p.title.clone(),
-            line,
-            source: p.source.clone(),
-        }
-    }));
+    out.extend(
+        model
+            .pages
+            .iter()
+            .filter(|p| has_own_share_card(p))
+            .map(|p| {
+                let section = &model.sections[p.section];
+                let line = match &p.kind {
+                    KindData::Scam { fields, .. } => fields.rule.clone(),
+                    KindData::Case { fields, .. } => fields.lesson.clone(),
+                    KindData::Audience { fields, .. } => fields.who.clone(),
+                    KindData::Guide { fields, .. } => fields.summary.clone(),
+                    KindData::Plain => p
+                        .front
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| c.campaign.slogan.clone()),
+                };
+                Card {
+                    path: p.path.clone(),
+                    kicker: format!("{} · {}", c.title, section.title),
+                    title: p.title.clone(),
+                    line,
+                    source: p.source.clone(),
+                }
+            }),
+    );
     out
 }
 
@@ -170,6 +179,24 @@ fn compile_card(
 mod tests {
     use super::*;
     use crate::channels::testing::{assert_roles, default_campaign, text_of};
+
+    #[test]
+    fn cards_are_small_palette_pngs_of_the_exact_size() {
+        let (model, engine) = default_campaign();
+        let card = &cards(&model)[0];
+        let doc = compile_card(&model, &engine, card).unwrap();
+        let (w, h, png) = typeset::png_palette(&doc.pages()[0], WIDTH as f32, COLOURS);
+        assert_eq!((w, h), (WIDTH, HEIGHT));
+        let again = typeset::png_palette(&doc.pages()[0], WIDTH as f32, COLOURS).2;
+        assert_eq!(png, again, "the same card gives the same bytes");
+        let reader = png::Decoder::new(std::io::Cursor::new(&png))
+            .read_info()
+            .unwrap();
+        let info = reader.info();
+        assert_eq!(info.color_type, png::ColorType::Indexed);
+        assert!(info.palette.as_ref().unwrap().len() <= COLOURS * 3);
+        assert!(png.len() < 60_000, "{} bytes", png.len());
+    }
 
     #[test]
     fn card_labels_each_number_by_its_role() {

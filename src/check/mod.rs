@@ -76,7 +76,7 @@ fn texts_of<'a>(source: &Path, text: &'a str) -> Vec<Text<'a>> {
     let doc = Located {
         file: source,
         text: split.front,
-        first_line: 2,
+        first_line: split.front_line,
     };
     if let Ok(table) = doc.parse() {
         let mut spans = Vec::new();

@@ -55,7 +55,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         base_url: args.base_url,
         kits: pipeline::Kits::from_args(&args.skip, args.crop_marks),
         no_cache: args.no_cache,
-        no_search: false,
     };
     let summary = match pipeline::run(&root, &options, &staging) {
         Ok(s) => s,

@@ -12,13 +12,24 @@ pub struct Split<'a> {
     pub body: &'a str,
     /// 1-based line number of the body's first line, for locating body diagnostics.
     pub body_line: usize,
+    /// 1-based line number of the front matter's first line (after the opening `+++`).
+    pub front_line: usize,
 }
 
-/// Cuts `+++`-delimited TOML front matter off `text`. The error says what is wrong, in Chinese.
+/// Cuts `+++`-delimited TOML front matter off `text`. A byte-order mark and blank lines before
+/// the opening `+++` are accepted, as Zola accepts them. The error says what is wrong, in Chinese.
 pub fn split(text: &str) -> Result<Split<'_>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
-    let first = lines.next().unwrap_or("");
+    let mut skipped = 0;
+    let mut start = 0;
+    let mut first = lines.next().unwrap_or("");
+    while first.trim().is_empty() && start + first.len() < text.len() {
+        start += first.len();
+        skipped += 1;
+        first = lines.next().unwrap_or("");
+    }
+    let text = &text[start..];
     if first.trim_end() == "---" {
         return Err(
             "只支持 TOML 格式的 front matter：请把首尾的 --- 改成 +++，内容改写成 TOML".into(),
@@ -39,7 +50,8 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
             return Ok(Split {
                 front: &text[front_start..offset],
                 body: &text[offset + line.len()..],
-                body_line: line_no + 1,
+                body_line: skipped + line_no + 1,
+                front_line: skipped + 2,
             });
         }
         offset += line.len();
@@ -90,6 +102,8 @@ pub struct SectionFront {
     /// `false` makes the section's own page not rendered (its pages still are).
     #[serde(default = "yes")]
     pub render: bool,
+    /// Makes the section's page a redirect: to a full URL, an `@/…md` page or a site path.
+    pub redirect_to: Option<String>,
     pub in_search_index: Option<bool>,
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -104,7 +118,6 @@ pub const SECTION_KEYS_IGNORED: &[&str] = &[
     "paginate_reversed",
     "insert_anchor_links",
     "transparent",
-    "redirect_to",
     "generate_feeds",
     "generate_feed",
     "taxonomies",
@@ -145,6 +158,14 @@ mod tests {
         let s = split("\u{feff}+++\r\ntitle = \"a\"\r\n+++\r\nbody").unwrap();
         assert_eq!(s.front, "title = \"a\"\r\n");
         assert_eq!(s.body, "body");
+    }
+
+    #[test]
+    fn accepts_blank_lines_before_the_front_matter() {
+        let s = split("\u{feff}\n  \n+++\ntitle = \"a\"\n+++\n正文\n").unwrap();
+        assert_eq!(s.front, "title = \"a\"\n");
+        assert_eq!(s.body, "正文\n");
+        assert_eq!(s.body_line, 6);
     }
 
     #[test]

@@ -206,7 +206,7 @@ fn parse_section(root: &Path, rel: &str) -> (Option<RawSection>, Vec<Diagnostic>
     let doc = Located {
         file: &source,
         text: split.front,
-        first_line: 2,
+        first_line: split.front_line,
     };
     let table = match doc.parse() {
         Ok(t) => t,
@@ -324,7 +324,7 @@ fn parse_page(
     let doc = Located {
         file: &source,
         text: split.front,
-        first_line: 2,
+        first_line: split.front_line,
     };
     let table = match doc.parse() {
         Ok(t) => t,

@@ -109,7 +109,10 @@ fn render_with(
     }
     jobs.extend(
         (1..model.sections.len())
-            .filter(|&i| model.sections[i].front.render)
+            .filter(|&i| {
+                let front = &model.sections[i].front;
+                front.render && front.redirect_to.is_none()
+            })
             .map(Job::Section),
     );
     jobs.extend((0..model.pages.len()).map(Job::Page));
@@ -148,6 +151,7 @@ fn render_with(
     }
     cache.env = Some(env);
     generated.extend(aliases(model));
+    generated.extend(section_redirects(model));
     generated.extend(qr_codes(model));
     generated.push(OutFile::bytes("sitemap.xml", feeds::sitemap(model)));
     generated.push(OutFile::bytes("robots.txt", feeds::robots(model)));
@@ -351,12 +355,13 @@ fn prepare_job(
                         .unwrap_or_else(|| "page.html".into())
                 });
             let view = views::page(model, *id, &downloads.print, &downloads.screens);
+            let card = share(crate::artifact::share_card_owner(model, *id));
             let meta = views::meta(
                 &model.config,
                 Some(&p.title),
                 &view.description,
                 &p.path,
-                share(&p.path).as_deref(),
+                card.as_deref(),
                 true,
             );
             let ctx = context! {
@@ -365,7 +370,7 @@ fn prepare_job(
                 page => val(view),
                 root => relative_url(&p.path, ""),
                 current_path => p.path.clone(),
-                share => share(&p.path),
+                share => card,
                 qr => model.config.base_url.as_ref().map(|_| format!("{}qr.svg", p.path)),
             };
             (format!("{}index.html", p.path), name, ctx)
@@ -489,18 +494,52 @@ fn aliases(model: &Model) -> Vec<OutFile> {
         .into_iter()
         .map(|(alias, target)| {
             let (dir, file) = if alias.is_empty() || alias.ends_with('/') || !alias.contains('.') {
-                let dir = if alias.is_empty() || alias.ends_with('/') { alias.clone() } else { format!("{alias}/") };
+                let dir = if alias.is_empty() || alias.ends_with('/') {
+                    alias.clone()
+                } else {
+                    format!("{alias}/")
+                };
                 (dir.clone(), format!("{dir}index.html"))
             } else {
                 (crate::content::parent_path(&alias), alias.clone())
             };
-            let url = relative_url(&dir, &target);
-            let html = format!(
-                "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>页面已移动</title>\
-                 <meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head>\
-                 <body><p>页面已移动到 <a href=\"{url}\">新地址</a>。</p></body></html>\n"
-            );
-            OutFile::bytes(file, html)
+            OutFile::bytes(file, redirect_html(&relative_url(&dir, &target)))
+        })
+        .collect()
+}
+
+/// A page that sends the browser on to `url` at once.
+fn redirect_html(url: &str) -> String {
+    let url = url
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
+    format!(
+        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>页面已移动</title>\
+         <meta http-equiv=\"refresh\" content=\"0; url={url}\"><link rel=\"canonical\" href=\"{url}\"></head>\
+         <body><p>页面已移动到 <a href=\"{url}\">新地址</a>。</p></body></html>\n"
+    )
+}
+
+/// Zola's `redirect_to` on a section: its page redirects to a full URL, to the page an `@/…md`
+/// link names, or to a path of the site.
+fn section_redirects(model: &Model) -> Vec<OutFile> {
+    model
+        .sections
+        .iter()
+        .filter_map(|s| {
+            let to = s.front.redirect_to.as_deref()?;
+            let url = if to.starts_with("http://") || to.starts_with("https://") {
+                to.to_string()
+            } else if let Some(id) = model.page_by_link(to) {
+                relative_url(&s.path, &model.pages[id].path)
+            } else {
+                relative_url(&s.path, to.trim_start_matches('/'))
+            };
+            Some(OutFile::bytes(
+                format!("{}index.html", s.path),
+                redirect_html(&url),
+            ))
         })
         .collect()
 }

@@ -38,6 +38,13 @@ fn a_plain_zola_content_folder_builds() {
             .contains("url=../../blog/second/"),
         "aliases redirect"
     );
+    assert!(
+        c.read("public/old-docs/index.html")
+            .contains("url=../docs/usage/"),
+        "a section's redirect_to redirects"
+    );
+    // docs/usage.md opens with a byte-order mark and blank lines before its +++.
+    assert!(c.read("public/docs/usage/index.html").contains("<h1>"));
 
     let site = c.snapshot("public");
     for (page, url) in links(&site) {
