@@ -64,7 +64,7 @@ pub struct ZipRecord {
 }
 
 /// What a screen file is for an operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "role", rename_all = "kebab-case")]
 pub enum ScreenRole {
     /// A full-screen display slide.

@@ -110,100 +110,54 @@ pub fn render(
     let mut texts = Vec::new();
     for (i, slogan) in model.slogans().enumerate() {
         let stem = format!("slogan-{:02}", i + 1);
-        let render = |text: &str| font.render(text);
-        let full = match render(&slogan.text) {
-            Ok(l) => l,
-            Err(missing) => {
-                errors.push(missing_glyph(
-                    &source,
-                    &what,
-                    &slogan.text,
-                    missing.ch,
-                    &font,
-                ));
-                continue;
-            }
-        };
-        let too_long = |l: &strip::Line| {
-            strip::pages(l, profile.width, profile.height)
-                .map_or(true, |p| p.len() > MAX_PAGES_FULL)
-        };
-        let (text, line) = if too_long(&full) {
-            match render(&slogan.short) {
-                Ok(l) => {
-                    if too_long(&l) {
-                        kit.warnings
-                            .push(short_too_long(model, profile, &slogan.short, &l));
-                    }
-                    (slogan.short.clone(), l)
-                }
-                Err(missing) => {
-                    errors.push(missing_glyph(
-                        &source,
-                        &what,
-                        &slogan.short,
-                        missing.ch,
-                        &font,
-                    ));
-                    continue;
-                }
-            }
-        } else {
-            (slogan.text.clone(), full)
-        };
-        let fail = |e: strip::StripError| {
-            Diagnostic::error(&source, format!("{what}，口号「{text}」: {e}")).field("slogans")
-        };
-        let made = (|| {
-            let mut out = Vec::new();
-            for (k, page) in strip::pages(&line, profile.width, profile.height)?
-                .iter()
-                .enumerate()
-            {
-                out.push((
-                    format!("{stem}-page-{}.png", k + 1),
-                    ScreenRole::Page { page: k + 1 },
-                    strip::png_indexed(page, palette)?,
-                    Some((page.width(), page.height())),
-                ));
-                out.push((
-                    format!("{stem}-page-{}.bmp", k + 1),
-                    ScreenRole::PageBmp { page: k + 1 },
-                    strip::bmp_1bit(page),
-                    Some((page.width(), page.height())),
-                ));
-            }
-            let long = strip::long_strip(&line, profile.height, STRIP_MARGIN_PX)?;
-            out.push((
-                format!("{stem}-strip.png"),
-                ScreenRole::Strip,
-                strip::png_indexed(&long, palette)?,
-                Some((long.width(), long.height())),
-            ));
-            let gif = strip::scroll_gif(
-                &line,
-                profile.width,
-                profile.height,
-                px_per_frame,
-                delay_ms,
+        let key = serde_json::json!({
+            "profile": [profile.width, profile.height, text_px_of(&font)],
+            "colours": profile.colours,
+            "scroll": [px_per_frame, delay_ms],
+            "font": font.name(),
+            "text": slogan.text,
+            "short": slogan.short,
+            "stem": stem,
+        });
+        let label = paths::screen_file(&profile.name, &format!("{stem}-strip.png"));
+        let made = engine.cached(&label, "screens/strip", &key, || {
+            let ctx = SloganCtx {
+                profile,
+                font: &font,
                 palette,
-            )?;
-            out.push((
-                format!("{stem}-scroll.gif"),
-                ScreenRole::Scroll,
-                gif,
-                Some((profile.width, profile.height)),
-            ));
-            Ok::<_, strip::StripError>(out)
-        })();
-        match made {
-            Ok(files) => {
-                for (name, role, bytes, size) in files {
-                    push(&mut kit, profile, (&name, role), &text, bytes, size);
+                step: (px_per_frame, delay_ms),
+            };
+            slogan_files(&ctx, &stem, &slogan.text, &slogan.short).map(|out| out.into_blobs())
+        });
+        match made.and_then(|blobs| SloganOut::from_blobs(blobs).ok_or(SloganError::Damaged)) {
+            Ok(out) => {
+                if let Some(n) = out.short_pages {
+                    kit.warnings
+                        .push(short_too_long(model, profile, &slogan.short, n));
                 }
-                texts.push(text);
+                for (file, bytes) in out.files.into_iter().zip(out.bytes) {
+                    push(
+                        &mut kit,
+                        profile,
+                        (&file.name, file.role),
+                        &out.text,
+                        bytes,
+                        file.size,
+                    );
+                }
+                texts.push(out.text);
             }
-            Err(e) => errors.push(fail(e)),
+            Err(SloganError::Missing { text, ch }) => {
+                errors.push(missing_glyph(&source, &what, &text, ch, &font));
+            }
+            Err(SloganError::Strip { text, error }) => errors.push(
+                Diagnostic::error(&source, format!("{what}，口号「{text}」: {error}"))
+                    .field("slogans"),
+            ),
+            Err(SloganError::Damaged) => errors.push(Diagnostic::error(
+                crate::cache::CACHE_DIR,
+                format!("{what}：构建缓存里的条屏条目不完整；请运行 fanzha clean"),
+            )),
         }
     }
     if !errors.is_empty() {
@@ -256,6 +210,162 @@ pub fn render(
     Ok(kit)
 }
 
+/// What one slogan needs on one strip, beside the slogan itself.
+struct SloganCtx<'a> {
+    profile: &'a ScreenProfile,
+    font: &'a TextFont,
+    palette: Palette,
+    /// Scroll step in pixels and frame delay in milliseconds.
+    step: (u32, u32),
+}
+
+/// One file of a slogan on a strip, as the cache keeps its description.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SloganFile {
+    name: String,
+    role: ScreenRole,
+    size: Option<(u32, u32)>,
+}
+
+/// A slogan's files on one strip: the text shown (the full slogan, or its short form when the
+/// full one needs too many screens), whether even the short form needs too many (and how many),
+/// and the files.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SloganOut {
+    text: String,
+    short_pages: Option<usize>,
+    files: Vec<SloganFile>,
+    #[serde(skip)]
+    bytes: Vec<Vec<u8>>,
+}
+
+impl SloganOut {
+    /// The description as JSON, then each file's bytes: what the build cache stores.
+    fn into_blobs(self) -> Vec<Vec<u8>> {
+        let mut blobs = vec![serde_json::to_vec(&self).expect("serializes")];
+        blobs.extend(self.bytes);
+        blobs
+    }
+
+    fn from_blobs(mut blobs: Vec<Vec<u8>>) -> Option<SloganOut> {
+        if blobs.is_empty() {
+            return None;
+        }
+        let bytes = blobs.split_off(1);
+        let mut out: SloganOut = serde_json::from_slice(&blobs[0]).ok()?;
+        (out.files.len() == bytes.len()).then(|| {
+            out.bytes = bytes;
+            out
+        })
+    }
+}
+
+enum SloganError {
+    Missing {
+        text: String,
+        ch: char,
+    },
+    Strip {
+        text: String,
+        error: strip::StripError,
+    },
+    Damaged,
+}
+
+fn text_px_of(font: &TextFont) -> u32 {
+    font.text_height()
+}
+
+/// Draws one slogan for one strip: its screens (PNG and BMP), the long strip and the scrolling
+/// GIF. The full slogan when it fits in a few screens, else its short form.
+fn slogan_files(
+    ctx: &SloganCtx<'_>,
+    stem: &str,
+    full_text: &str,
+    short: &str,
+) -> Result<SloganOut, SloganError> {
+    let SloganCtx {
+        profile,
+        font,
+        palette,
+        step: (px_per_frame, delay_ms),
+    } = *ctx;
+    let render = |text: &str| {
+        font.render(text).map_err(|m| SloganError::Missing {
+            text: text.to_string(),
+            ch: m.ch,
+        })
+    };
+    let pages_of = |l: &strip::Line| {
+        strip::pages(l, profile.width, profile.height).map_or(usize::MAX, |p| p.len())
+    };
+    let full = render(full_text)?;
+    let (text, line, short_pages) = if pages_of(&full) > MAX_PAGES_FULL {
+        let l = render(short)?;
+        let n = pages_of(&l);
+        (short.to_string(), l, (n > MAX_PAGES_FULL).then_some(n))
+    } else {
+        (full_text.to_string(), full, None)
+    };
+    let fail = |error: strip::StripError| SloganError::Strip {
+        text: text.clone(),
+        error,
+    };
+    let mut files = Vec::new();
+    let mut bytes = Vec::new();
+    let mut add = |name: String, role: ScreenRole, data: Vec<u8>, size: Option<(u32, u32)>| {
+        files.push(SloganFile { name, role, size });
+        bytes.push(data);
+    };
+    for (k, page) in strip::pages(&line, profile.width, profile.height)
+        .map_err(fail)?
+        .iter()
+        .enumerate()
+    {
+        let size = Some((page.width(), page.height()));
+        add(
+            format!("{stem}-page-{}.png", k + 1),
+            ScreenRole::Page { page: k + 1 },
+            strip::png_indexed(page, palette).map_err(fail)?,
+            size,
+        );
+        add(
+            format!("{stem}-page-{}.bmp", k + 1),
+            ScreenRole::PageBmp { page: k + 1 },
+            strip::bmp_1bit(page),
+            size,
+        );
+    }
+    let long = strip::long_strip(&line, profile.height, STRIP_MARGIN_PX).map_err(fail)?;
+    add(
+        format!("{stem}-strip.png"),
+        ScreenRole::Strip,
+        strip::png_indexed(&long, palette).map_err(fail)?,
+        Some((long.width(), long.height())),
+    );
+    let gif = strip::scroll_gif(
+        &line,
+        profile.width,
+        profile.height,
+        px_per_frame,
+        delay_ms,
+        palette,
+    )
+    .map_err(fail)?;
+    add(
+        format!("{stem}-scroll.gif"),
+        ScreenRole::Scroll,
+        gif,
+        Some((profile.width, profile.height)),
+    );
+    Ok(SloganOut {
+        text,
+        short_pages,
+        files,
+        bytes,
+    })
+}
+
 /// Adds one file of the strip profile with its record; `file` is its name and what it is.
 fn push(
     kit: &mut ScreenKit,
@@ -291,13 +401,7 @@ pub fn scroll_step(px_per_second: u32) -> (u32, u32) {
 
 /// A short slogan that still needs more than [`MAX_PAGES_FULL`] screens: it is made, but an
 /// operator would rather have it shorter. Names the line of the short form.
-fn short_too_long(
-    model: &Model,
-    profile: &ScreenProfile,
-    short: &str,
-    line: &strip::Line,
-) -> Diagnostic {
-    let n = strip::pages(line, profile.width, profile.height).map_or(0, |p| p.len());
+fn short_too_long(model: &Model, profile: &ScreenProfile, short: &str, n: usize) -> Diagnostic {
     let source = model.slogans_source();
     let text = std::fs::read_to_string(model.root.join(&source)).unwrap_or_default();
     let at = text
