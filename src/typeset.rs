@@ -263,7 +263,11 @@ impl Engine {
 /// The page as an 8-bit palette PNG of at most `colours` colours chosen by NeuQuant, `width_px`
 /// wide: pictures of flat colours and text (share cards) keep their look at a fraction of the
 /// size of full RGBA. NeuQuant is deterministic, so the same page gives the same bytes.
-pub fn png_palette(page: &typst_layout::Page, width_px: f32, colours: usize) -> (u32, u32, Vec<u8>) {
+pub fn png_palette(
+    page: &typst_layout::Page,
+    width_px: f32,
+    colours: usize,
+) -> (u32, u32, Vec<u8>) {
     let pt = page.frame.width().to_pt() as f32;
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(f64::from(width_px / pt)),
@@ -284,7 +288,9 @@ pub fn png_palette(page: &typst_layout::Page, width_px: f32, colours: usize) -> 
     encoder.set_filter(png::Filter::NoFilter);
     encoder.set_compression(png::Compression::High);
     let mut writer = encoder.write_header().expect("writing to memory");
-    writer.write_image_data(&indices).expect("writing to memory");
+    writer
+        .write_image_data(&indices)
+        .expect("writing to memory");
     writer.finish().expect("writing to memory");
     (pixmap.width(), pixmap.height(), out)
 }
@@ -303,9 +309,15 @@ fn fingerprint(
     h.update(env!("CARGO_PKG_VERSION"));
     // The program itself, by size and modification time: a rebuilt fanzha may lay out or encode
     // differently under the same version number.
-    if let Some(meta) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
         h.update(meta.len().to_le_bytes());
-        let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
         h.update(modified.map_or(0, |d| d.as_nanos()).to_le_bytes());
     }
     let mut parts: Vec<(String, &[u8])> = sources
