@@ -379,9 +379,14 @@ fn encode_opaque_png(pixmap: &tiny_skia::Pixmap) -> Vec<u8> {
     out
 }
 
-/// Converts JSON-shaped data into a Typst value for `sys.inputs`.
-pub fn to_value(json: serde_json::Value) -> Value {
-    serde_json::from_value(json).expect("JSON data always converts to a Typst value")
+/// A template's typed inputs as the dictionary `sys.inputs`: converted through serde (strings
+/// stay strings, integers integers, floats floats, `None` is `none`), never spliced into source.
+pub fn inputs(data: &impl serde::Serialize) -> Dict {
+    let json = serde_json::to_value(data).expect("template inputs serialize");
+    match serde_json::from_value(json).expect("JSON data always converts to a Typst value") {
+        Value::Dict(d) => d,
+        other => panic!("template inputs must be a struct, not {}", other.ty()),
+    }
 }
 
 struct JobWorld<'a> {
