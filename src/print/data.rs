@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::materials::Material;
 use crate::channels::{Hotlines, IssuerView};
 use crate::config::{LetterAsk, TrifoldConfig};
-use crate::markdown::Block;
+use crate::markdown::{Block, Section};
 use crate::qr::QrRects;
 
 /// `sys.inputs` of a print template.
@@ -211,8 +211,8 @@ pub struct Case {
     /// In words, `3.8万元`.
     pub loss: String,
     pub lesson: String,
-    /// The story as plain text.
-    pub story: String,
+    /// The story by its sections (经过, 发现与处置).
+    pub story: Vec<Section>,
 }
 
 /// `handbook.typ`: the booklet.

@@ -138,7 +138,7 @@ fn scams(model: &Model) -> impl Iterator<Item = (&Page, &crate::content::ScamFie
     })
 }
 
-/// The first case of a scam type.
+/// The first case of a scam type, told by its sections.
 fn first_case(model: &Model, scam: &Page) -> Option<data::Case> {
     let KindData::Scam { cases, .. } = &scam.kind else {
         return None;
@@ -152,7 +152,7 @@ fn first_case(model: &Model, scam: &Page) -> Option<data::Case> {
         region: fields.region.clone(),
         loss: crate::zh::loss_text(fields.loss),
         lesson: fields.lesson.clone(),
-        story: markdown::plain_text(&c.body),
+        story: markdown::sections(&c.body),
     })
 }
 
