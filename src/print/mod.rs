@@ -221,3 +221,50 @@ fn typeset_job(
     let preview = engine.png(&doc.pages()[0], PREVIEW_WIDTH_PX);
     Ok((pdf, preview, pages))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channels::testing::default_campaign;
+
+    /// Lays out a job as `make` does, without the cache, the page count check and the PDF.
+    fn compile(
+        model: &Model,
+        engine: &Engine,
+        job: &Job,
+    ) -> Result<typst_layout::PagedDocument, CompileError> {
+        let inputs = inputs(&model.config, engine, job, false);
+        engine.compile(&job.material().template(), typeset::inputs(&inputs))
+    }
+
+    #[test]
+    fn text_that_cannot_fit_is_an_overflow_naming_its_field() {
+        let (model, engine) = default_campaign();
+        let jobs = materials::jobs(&model).unwrap();
+        let poster = jobs
+            .iter()
+            .find(|j| j.material() == materials::Material::Poster)
+            .unwrap();
+        assert!(compile(&model, &engine, poster).is_ok());
+        // The rule is a fitted block, the headline a fitted line.
+        type Edit = fn(&mut data::Poster);
+        let edits: [(&str, Edit); 2] = [
+            ("rule", |p| {
+                p.rule = "凡是陌生人要求转账就是诈骗！".repeat(100)
+            }),
+            ("title", |p| p.title = "刷单返利诈骗".repeat(20)),
+        ];
+        for (field, edit) in edits {
+            let mut job = poster.clone();
+            let data::Data::Poster(p) = &mut job.data else {
+                unreachable!("a poster's data")
+            };
+            edit(p);
+            match compile(&model, &engine, &job) {
+                Err(CompileError::Overflow { field: f }) => assert_eq!(f, field),
+                Err(CompileError::Template(d)) => panic!("{field}: not an overflow: {d:?}"),
+                Ok(_) => panic!("{field}: laid out although it cannot fit"),
+            }
+        }
+    }
+}
