@@ -112,14 +112,14 @@ fn one_at_a_time(
     )
     .expect("fonts found");
     let mut jobs = materials::jobs(model).expect("jobs");
-    jobs.retain(|j| only.is_none_or(|m| j.material.name() == m));
+    jobs.retain(|j| only.is_none_or(|m| j.material().name() == m));
     let mut by_material: BTreeMap<&str, (Duration, usize, Duration, usize)> = BTreeMap::new();
     let mut a3 = Vec::new();
     for job in &jobs {
         let t = Instant::now();
         let made = print::make(model, &engine, job, false).expect("job renders");
         let e = t.elapsed();
-        let entry = by_material.entry(job.material.name()).or_default();
+        let entry = by_material.entry(job.material().name()).or_default();
         if entry.3 == 0 {
             entry.0 = e;
         } else {
@@ -127,7 +127,8 @@ fn one_at_a_time(
         }
         entry.3 += 1;
         entry.1 = entry.1.max(made.pdf.len());
-        if job.material == materials::Material::Poster && job.size.label == "a3" && a3.len() < 15 {
+        if job.material() == materials::Material::Poster && job.size.label == "a3" && a3.len() < 15
+        {
             a3.push((e, made.pdf.len()));
         }
     }

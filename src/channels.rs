@@ -1,6 +1,7 @@
 //! Channels by role: which numbers stand under 报警, which under 劝阻咨询, which are for 举报 —
 //! chosen here once for every renderer (site, print, screens, share cards), never as "the first
-//! N phone channels".
+//! N phone channels"; and the issuer who signs beside them, in the one shape every typeset
+//! template (print, screens, share cards) receives.
 
 use serde::Serialize;
 
@@ -99,6 +100,23 @@ fn href(ch: &Channel) -> Option<String> {
         (ChannelKind::Sms, _) => ch.number.as_ref().map(|n| format!("sms:{n}")),
         (ChannelKind::Web, _) => ch.url.clone(),
         _ => None,
+    }
+}
+
+/// Who issues the campaign, as Typst templates show it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IssuerView {
+    pub name: String,
+    /// For tight places; the full name when the campaign gives no short one.
+    pub short_name: String,
+}
+
+/// The campaign's issuer.
+pub fn issuer(config: &Config) -> IssuerView {
+    let i = &config.issuer;
+    IssuerView {
+        name: i.name.clone(),
+        short_name: i.short_name.clone().unwrap_or_else(|| i.name.clone()),
     }
 }
 

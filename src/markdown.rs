@@ -195,6 +195,38 @@ pub fn blocks(md: &str) -> Vec<Block> {
     out
 }
 
+/// A part of a Markdown body under one heading: the heading's text (none for what comes before
+/// the first heading) and the plain text of each paragraph, list item and quote below it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Section {
+    pub heading: Option<String>,
+    pub paragraphs: Vec<String>,
+}
+
+/// The body as its sections, for layouts that show a story by its parts (a case's 经过 and
+/// 发现与处置). Every heading, whatever its level, starts a section; text before the first
+/// heading makes a section without one.
+pub fn sections(md: &str) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    for b in blocks(md) {
+        if b.kind == "heading" {
+            out.push(Section {
+                heading: Some(b.text),
+                paragraphs: Vec::new(),
+            });
+        } else {
+            match out.last_mut() {
+                Some(s) => s.paragraphs.push(b.text),
+                None => out.push(Section {
+                    heading: None,
+                    paragraphs: vec![b.text],
+                }),
+            }
+        }
+    }
+    out
+}
+
 /// Plain text of a Markdown fragment, for descriptions and feeds.
 pub fn plain_text(md: &str) -> String {
     let mut out = String::new();
@@ -261,6 +293,23 @@ mod tests {
                 ("item", Some(1), "停止转账"),
                 ("item", Some(2), "保存证据"),
                 ("quote", None, "骗子说：\"转账\""),
+            ]
+        );
+    }
+
+    #[test]
+    fn sections_split_a_body_at_its_headings() {
+        let s = sections("前言。\n\n## 经过\n\n第一段。\n\n第二段。\n\n## 发现与处置\n\n- 报警\n");
+        let parts: Vec<_> = s
+            .iter()
+            .map(|x| (x.heading.as_deref(), x.paragraphs.join("|")))
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                (None, "前言。".to_string()),
+                (Some("经过"), "第一段。|第二段。".to_string()),
+                (Some("发现与处置"), "报警".to_string()),
             ]
         );
     }

@@ -6,8 +6,10 @@
 //! site also shows it in the page. It reads the model and returns files.
 
 use rayon::prelude::*;
-use serde_json::json;
+use serde::Serialize;
 
+use crate::channels::{Hotlines, IssuerView};
+use crate::config::Config;
 use crate::content::{KindData, Model};
 use crate::diag::Diagnostic;
 use crate::output::{OutFile, Sink};
@@ -21,6 +23,20 @@ const COLOURS: usize = 64;
 
 use crate::artifact::has_own_share_card;
 use crate::artifact::paths::share_card as card_path;
+
+/// `sys.inputs` of `card.typ`; also the card's key in the build cache, as it is all a card
+/// depends on besides the template and fonts.
+#[derive(Serialize)]
+struct CardInputs<'a> {
+    fonts: &'a [String],
+    /// What the page is: the campaign, its section.
+    kicker: &'a str,
+    title: &'a str,
+    /// The one thing to remember.
+    line: &'a str,
+    issuer: IssuerView,
+    hotlines: Hotlines,
+}
 
 /// What one card says.
 struct Card {
@@ -118,17 +134,21 @@ pub fn render(model: &Model, engine: &Engine, sink: &dyn Sink) -> Result<(), Vec
     }
 }
 
+fn card_inputs<'a>(config: &Config, engine: &'a Engine, card: &'a Card) -> CardInputs<'a> {
+    CardInputs {
+        fonts: &engine.families,
+        kicker: &card.kicker,
+        title: &card.title,
+        line: &card.line,
+        issuer: crate::channels::issuer(config),
+        hotlines: crate::channels::hotlines(config),
+    }
+}
+
 fn render_card(model: &Model, engine: &Engine, card: &Card) -> Result<OutFile, Diagnostic> {
-    let c = &model.config;
-    let key = json!({
-        "kicker": card.kicker,
-        "title": card.title,
-        "line": card.line,
-        "issuer": c.issuer.name,
-        "hotlines": crate::channels::hotlines(c),
-    });
-    let mut blobs = engine.cached(&card_path(&card.path), TEMPLATE, &key, || {
-        let doc = compile_card(model, engine, card)?;
+    let inputs = card_inputs(&model.config, engine, card);
+    let mut blobs = engine.cached(&card_path(&card.path), TEMPLATE, &inputs, || {
+        let doc = compile_card(engine, card, &inputs)?;
         let what = format!("分享图 {}", card_path(&card.path));
         let (w, h, png) = typeset::png_palette(&doc.pages()[0], WIDTH as f32, COLOURS);
         if (w, h) != (WIDTH, HEIGHT) || doc.pages().len() != 1 {
@@ -147,32 +167,22 @@ fn render_card(model: &Model, engine: &Engine, card: &Card) -> Result<OutFile, D
 
 /// Lays out one card.
 fn compile_card(
-    model: &Model,
     engine: &Engine,
     card: &Card,
+    inputs: &CardInputs<'_>,
 ) -> Result<typst_layout::PagedDocument, Diagnostic> {
-    let c = &model.config;
-    let inputs = json!({
-        "fonts": engine.families,
-        "kicker": card.kicker,
-        "title": card.title,
-        "line": card.line,
-        "issuer": c.issuer.name,
-        "hotlines": crate::channels::hotlines(c),
-    });
-    let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs) else {
-        unreachable!("a JSON object converts to a dictionary")
-    };
     let what = format!("分享图 {}", card_path(&card.path));
-    engine.compile(TEMPLATE, inputs).map_err(|e| match e {
-        CompileError::Overflow { field } => {
-            Diagnostic::error(&card.source, format!("{what}：文字太多")).field(field)
-        }
-        CompileError::Template(d) => Diagnostic {
-            message: format!("{what}: {}", d.message),
-            ..d
-        },
-    })
+    engine
+        .compile(TEMPLATE, typeset::inputs(inputs))
+        .map_err(|e| match e {
+            CompileError::Overflow { field } => {
+                Diagnostic::error(&card.source, format!("{what}：文字太多")).field(field)
+            }
+            CompileError::Template(d) => Diagnostic {
+                message: format!("{what}: {}", d.message),
+                ..d
+            },
+        })
 }
 
 #[cfg(test)]
@@ -202,7 +212,7 @@ mod tests {
     fn card_labels_each_number_by_its_role() {
         let (model, engine) = default_campaign();
         let card = &cards(&model)[0];
-        let doc = compile_card(&model, &engine, card).unwrap();
+        let doc = compile_card(&engine, card, &card_inputs(&model.config, &engine, card)).unwrap();
         assert_roles(&text_of(&engine, &doc));
     }
 }

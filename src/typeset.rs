@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Dict, Duration, Smart, Value};
+use typst::foundations::{Bytes, Datetime, Dict, Duration, Label, Selector, Smart, Value};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook, FontVariant, FontWeight};
-use typst::utils::LazyHash;
+use typst::utils::{LazyHash, PicoStr};
 use typst::{Library, LibraryExt, World};
 use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
@@ -42,9 +42,15 @@ pub struct Engine {
     cache: crate::cache::Cache,
 }
 
+/// The label of what `overflow(field)` in `typst/common.typ` leaves in the document: a
+/// `metadata((field: …))` where text could not fit.
+const OVERFLOW_LABEL: &str = "fanzha-overflow";
+
 /// Why a material could not be made.
+#[derive(Debug)]
 pub enum CompileError {
-    /// A template called `overflow(field)`: the text cannot fit even at the smallest size.
+    /// A template called `overflow(field)`: the text cannot fit even at the smallest size. The
+    /// first such place in the document, found by its label, never by an error's text.
     Overflow { field: String },
     /// Any other Typst error, located in a template.
     Template(Diagnostic),
@@ -182,7 +188,8 @@ impl Engine {
         self.dir.join(name)
     }
 
-    /// Compiles template `main` with `inputs` as `sys.inputs`.
+    /// Compiles template `main` with `inputs` (see [`inputs`]) as `sys.inputs`. A document that
+    /// holds an overflow mark is an [`CompileError::Overflow`], however well it laid out.
     pub fn compile(&self, main: &str, inputs: Dict) -> Result<PagedDocument, CompileError> {
         let world = JobWorld {
             engine: self,
@@ -196,38 +203,76 @@ impl Engine {
         if COMPILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 64 == 63 {
             typst::comemo::evict(4);
         }
-        result
+        let doc = result
             .output
-            .map_err(|errors| self.translate(&world, &errors))
+            .map_err(|errors| self.translate(&world, &errors))?;
+        match self.overflow(&world, &doc) {
+            Some(e) => Err(e),
+            None => Ok(doc),
+        }
+    }
+
+    /// The first overflow mark of the document, in document order: its field, or a template
+    /// error when the mark does not hold one.
+    fn overflow(&self, world: &JobWorld<'_>, doc: &PagedDocument) -> Option<CompileError> {
+        use typst::introspection::{Introspector, MetadataElem};
+        let label = Label::new(PicoStr::intern(OVERFLOW_LABEL)).expect("a non-empty label");
+        let marks = doc.introspector().query(&Selector::Label(label));
+        let mark = marks.first()?;
+        let field = mark
+            .to_packed::<MetadataElem>()
+            .and_then(|m| match &m.value {
+                Value::Dict(d) => d.get("field").ok().cloned(),
+                _ => None,
+            })
+            .and_then(|v| v.cast::<typst::foundations::Str>().ok());
+        Some(match field {
+            Some(field) => CompileError::Overflow {
+                field: field.to_string(),
+            },
+            None => CompileError::Template(self.locate(
+                world,
+                mark.span(),
+                format!(
+                    "Typst 模板错误: 标签 <{OVERFLOW_LABEL}> 只能用于 metadata((field: \"字段名\"))"
+                ),
+            )),
+        })
     }
 
     fn translate(&self, world: &JobWorld<'_>, errors: &[SourceDiagnostic]) -> CompileError {
         let first = &errors[0];
-        if let Some(field) = first.message.split("FANZHA-OVERFLOW:").nth(1) {
-            return CompileError::Overflow {
-                field: field.trim_end_matches('"').to_string(),
-            };
-        }
-        let mut file = self.dir.join("?");
-        let mut line = None;
-        if let typst::syntax::DiagSpanKind::Number { id, .. }
-        | typst::syntax::DiagSpanKind::Range { id, .. } = first.span.get()
-            && let Some(source) = self.sources.get(&id)
-        {
-            file = self.dir.join(id.vpath().get_without_slash());
-            line = typst::WorldExt::range(world, first.span)
-                .and_then(|r| source.lines().byte_to_line(r.start))
-                .map(|l| l + 1);
-        }
         let mut msg = format!("Typst 模板错误: {}", first.message);
         for hint in &first.hints {
             msg.push_str(&format!("（提示: {}）", hint.v));
         }
+        CompileError::Template(self.locate(world, first.span, msg))
+    }
+
+    /// An error at `span`: the theme file and line it points into, when it points into one.
+    fn locate(
+        &self,
+        world: &JobWorld<'_>,
+        span: impl Into<typst::syntax::DiagSpan>,
+        msg: String,
+    ) -> Diagnostic {
+        let span = span.into();
+        let mut file = self.dir.join("?");
+        let mut line = None;
+        if let typst::syntax::DiagSpanKind::Number { id, .. }
+        | typst::syntax::DiagSpanKind::Range { id, .. } = span.get()
+            && let Some(source) = self.sources.get(&id)
+        {
+            file = self.dir.join(id.vpath().get_without_slash());
+            line = typst::WorldExt::range(world, span)
+                .and_then(|r| source.lines().byte_to_line(r.start))
+                .map(|l| l + 1);
+        }
         let d = Diagnostic::error(file, msg);
-        CompileError::Template(match line {
+        match line {
             Some(l) => d.at_line(l),
             None => d,
-        })
+        }
     }
 
     /// Exports a PDF with a stable document id, no timestamp and no tags: identical input,
@@ -407,9 +452,14 @@ fn encode_opaque_png(pixmap: &tiny_skia::Pixmap) -> Vec<u8> {
     out
 }
 
-/// Converts JSON-shaped data into a Typst value for `sys.inputs`.
-pub fn to_value(json: serde_json::Value) -> Value {
-    serde_json::from_value(json).expect("JSON data always converts to a Typst value")
+/// A template's typed inputs as the dictionary `sys.inputs`: converted through serde (strings
+/// stay strings, integers integers, floats floats, `None` is `none`), never spliced into source.
+pub fn inputs(data: &impl serde::Serialize) -> Dict {
+    let json = serde_json::to_value(data).expect("template inputs serialize");
+    match serde_json::from_value(json).expect("JSON data always converts to a Typst value") {
+        Value::Dict(d) => d,
+        other => panic!("template inputs must be a struct, not {}", other.ty()),
+    }
 }
 
 struct JobWorld<'a> {
@@ -462,4 +512,77 @@ impl World for JobWorld<'_> {
 
 fn not_found(id: FileId) -> FileError {
     FileError::NotFound(PathBuf::from(id.vpath().get_without_slash()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An engine over a theme of the real `typst/common.typ` and the given templates.
+    fn engine(templates: &[(&str, &str)]) -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        std::fs::create_dir_all(dir.path().join("typst")).unwrap();
+        std::fs::create_dir_all(dir.path().join("print")).unwrap();
+        std::fs::copy(
+            theme.join("typst/common.typ"),
+            dir.path().join("typst/common.typ"),
+        )
+        .unwrap();
+        for (name, text) in templates {
+            std::fs::write(dir.path().join("print").join(name), text).unwrap();
+        }
+        let engine = Engine::new(dir.path(), None, &[]).expect("a CJK font is installed");
+        (dir, engine)
+    }
+
+    const PAGE: &str = "#import \"/typst/common.typ\"\n#set page(width: 100pt, height: 60pt)\n";
+
+    #[test]
+    fn an_overflow_is_found_by_its_mark_and_never_by_message_text() {
+        let long = "很长的一行字".repeat(30);
+        let (_dir, engine) = engine(&[
+            (
+                "line.typ",
+                &format!(
+                    "{PAGE}#common.fit-line(\"{long}\", size: 20pt, min: 10pt, field: \"headline\")"
+                ),
+            ),
+            (
+                "block.typ",
+                &format!(
+                    "{PAGE}#common.fit-block(s => text(size: s, \"{long}\"), size: 20pt, min: 10pt, field: \"rule\")"
+                ),
+            ),
+            (
+                "measured.typ",
+                &format!(
+                    "{PAGE}#context {{ let _ = measure(common.fit-line(\"{long}\", size: 20pt, min: 10pt, field: \"x\")); [fits] }}"
+                ),
+            ),
+            ("panic.typ", "#panic(\"FANZHA-OVERFLOW:title\")"),
+            ("bad.typ", "#metadata(\"title\") <fanzha-overflow>"),
+        ]);
+        let compile = |name: &str| engine.compile(&format!("print/{name}"), Dict::new());
+        for (name, field) in [("line.typ", "headline"), ("block.typ", "rule")] {
+            match compile(name) {
+                Err(CompileError::Overflow { field: f }) => assert_eq!(f, field),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        // Only what is laid out counts: a measurement that overflows leaves no mark.
+        assert!(compile("measured.typ").is_ok());
+        // A failing template is a template error whatever its message says.
+        assert!(matches!(
+            compile("panic.typ"),
+            Err(CompileError::Template(_))
+        ));
+        match compile("bad.typ") {
+            Err(CompileError::Template(d)) => {
+                assert!(d.message.contains("fanzha-overflow"), "{}", d.message);
+                assert_eq!(d.line, Some(1));
+            }
+            other => panic!("a mark without a field: {other:?}"),
+        }
+    }
 }

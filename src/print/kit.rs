@@ -13,18 +13,18 @@ use crate::output::OutFile;
 type ZipMembers<'a> = BTreeMap<String, (String, Vec<(String, &'a [u8])>)>;
 
 pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
-    made.sort_by(|a, b| (a.job.material, &a.job.stem).cmp(&(b.job.material, &b.job.stem)));
+    made.sort_by(|a, b| (a.job.material(), &a.job.stem).cmp(&(b.job.material(), &b.job.stem)));
     let mut files = Vec::new();
     let mut records = Vec::new();
     let mut zips: ZipMembers = BTreeMap::new();
     for m in &made {
-        let material = m.job.material.name();
+        let material = m.job.material().name();
         let file = paths::print_pdf(material, &m.job.stem);
         let preview = paths::print_preview(material, &m.job.stem);
         let zip = paths::print_zip(material, &m.job.size.label);
         records.push(PrintRecord {
             material,
-            material_label: m.job.material.label(),
+            material_label: m.job.material().label(),
             title: m.job.title.clone(),
             source: m.job.source.as_deref().map(display_path),
             file: file.clone(),

@@ -4,8 +4,7 @@
 
 use std::path::PathBuf;
 
-use serde_json::{Value, json};
-
+use super::data::{self, Data};
 use crate::config::{Config, PaperSize};
 use crate::content::{Kind, KindData, Model, Page, PageId};
 use crate::diag::Diagnostic;
@@ -66,7 +65,6 @@ impl Material {
 /// One PDF to make.
 #[derive(Clone)]
 pub struct Job {
-    pub material: Material,
     /// File stem: `<slug>-<size>`.
     pub stem: String,
     pub title: String,
@@ -78,7 +76,14 @@ pub struct Job {
     pub pages: Pages,
     /// Web address the QR code leads to.
     pub qr_url: Option<String>,
-    pub data: Value,
+    /// What its template reads; it decides the material.
+    pub data: Data,
+}
+
+impl Job {
+    pub fn material(&self) -> Material {
+        self.data.material()
+    }
 }
 
 /// How many pages a material must come out as.
@@ -125,47 +130,36 @@ fn scam_pages(model: &Model) -> Vec<&Page> {
         .collect()
 }
 
-/// The fields of a scam type that print templates use.
-fn scam_data(model: &Model, page: &Page) -> Value {
-    let KindData::Scam { fields, cases, .. } = &page.kind else {
-        return Value::Null;
+/// The scam types with their fields, in the section's order.
+fn scams(model: &Model) -> impl Iterator<Item = (&Page, &crate::content::ScamFields)> {
+    scam_pages(model).into_iter().filter_map(|p| match &p.kind {
+        KindData::Scam { fields, .. } => Some((p, fields)),
+        _ => None,
+    })
+}
+
+/// The first case of a scam type, told by its sections.
+fn first_case(model: &Model, scam: &Page) -> Option<data::Case> {
+    let KindData::Scam { cases, .. } = &scam.kind else {
+        return None;
     };
-    let case = cases.first().map(|&id| {
-        let c = &model.pages[id];
-        match &c.kind {
-            KindData::Case { fields: cf, .. } => json!({
-                "title": c.title,
-                "region": cf.region,
-                "loss": crate::zh::loss_text(cf.loss),
-                "lesson": cf.lesson,
-                "story": markdown::plain_text(&c.body),
-            }),
-            _ => Value::Null,
-        }
-    });
-    json!({
-        "title": page.title,
-        "summary": fields.summary,
-        "other_names": fields.other_names,
-        "steps": fields.steps,
-        "red_flags": fields.red_flags,
-        "actions": fields.actions,
-        "never": fields.never,
-        "rule": fields.rule,
-        "slogan": fields.slogan,
-        "case": case,
-        "blocks": markdown::blocks(&page.body),
+    let c = &model.pages[*cases.first()?];
+    let KindData::Case { fields, .. } = &c.kind else {
+        return None;
+    };
+    Some(data::Case {
+        title: c.title.clone(),
+        region: fields.region.clone(),
+        loss: crate::zh::loss_text(fields.loss),
+        lesson: fields.lesson.clone(),
+        story: markdown::sections(&c.body),
     })
 }
 
 fn posters(model: &Model, out: &mut Vec<Job>) {
-    for page in scam_pages(model) {
-        let KindData::Scam { fields, .. } = &page.kind else {
-            continue;
-        };
+    for (page, fields) in scams(model) {
         for size in &model.config.print.poster_sizes {
             out.push(Job {
-                material: Material::Poster,
                 stem: format!("{}-{}", page.slug, size.label),
                 title: page.title.clone(),
                 source: Some(page.source.clone()),
@@ -173,13 +167,13 @@ fn posters(model: &Model, out: &mut Vec<Job>) {
                 scale: 1,
                 pages: Pages::Exactly(1),
                 qr_url: page_url(&model.config, &page.path),
-                data: json!({
-                    "kind_label": "诈骗",
-                    "title": page.title,
-                    "rule": fields.rule,
-                    "red_flags": fields.red_flags.iter().take(4).collect::<Vec<_>>(),
-                    "actions": fields.actions.iter().take(4).collect::<Vec<_>>(),
-                    "slogan": fields.slogan,
+                data: Data::Poster(data::Poster {
+                    kind_label: "诈骗",
+                    title: page.title.clone(),
+                    rule: fields.rule.clone(),
+                    red_flags: fields.red_flags.iter().take(4).cloned().collect(),
+                    actions: fields.actions.iter().take(4).cloned().collect(),
+                    slogan: fields.slogan.clone(),
                 }),
             });
         }
@@ -193,17 +187,23 @@ fn flyers(model: &Model, out: &mut Vec<Job>) {
         let KindData::Audience { fields, scams } = &page.kind else {
             continue;
         };
-        let scams: Vec<Value> = scams
+        let scams = scams
             .iter()
-            .take(4)
-            .map(|&s| {
+            .filter_map(|&s| {
                 let p = &model.pages[s];
-                let KindData::Scam { fields: f, .. } = &p.kind else { return Value::Null };
-                json!({ "title": p.title, "summary": f.summary, "rule": f.rule, "red_flags": f.red_flags.iter().take(2).collect::<Vec<_>>() })
+                let KindData::Scam { fields: f, .. } = &p.kind else {
+                    return None;
+                };
+                Some(data::FlyerScam {
+                    title: p.title.clone(),
+                    summary: f.summary.clone(),
+                    rule: f.rule.clone(),
+                    red_flags: f.red_flags.iter().take(2).cloned().collect(),
+                })
             })
+            .take(4)
             .collect();
         out.push(Job {
-            material: Material::Flyer,
             stem: format!("{}-{}", page.slug, size.label),
             title: format!("致{}", page.title),
             source: Some(page.source.clone()),
@@ -211,12 +211,12 @@ fn flyers(model: &Model, out: &mut Vec<Job>) {
             scale: 1,
             pages: Pages::Exactly(2),
             qr_url: page_url(&model.config, &page.path),
-            data: json!({
-                "audience": page.title,
-                "who": fields.who,
-                "tips": fields.tips,
-                "scams": scams,
-                "slogan": model.config.campaign.slogan,
+            data: Data::Flyer(data::Flyer {
+                audience: page.title.clone(),
+                who: fields.who.clone(),
+                tips: fields.tips.clone(),
+                scams,
+                slogan: model.config.campaign.slogan.clone(),
             }),
         });
     }
@@ -231,11 +231,7 @@ fn fanshi_rules(model: &Model) -> Vec<String> {
         .collect()
 }
 
-fn channels(config: &Config) -> Value {
-    json!(crate::channels::hotlines(config).all)
-}
-
-fn guides(model: &Model) -> Vec<Value> {
+fn guides(model: &Model) -> Vec<data::Guide> {
     model
         .pages_of(Kind::Guide)
         .into_iter()
@@ -245,25 +241,26 @@ fn guides(model: &Model) -> Vec<Value> {
                 KindData::Guide { fields, .. } => fields.summary.clone(),
                 _ => String::new(),
             };
-            json!({ "title": p.title, "summary": summary, "blocks": markdown::blocks(&p.body) })
+            data::Guide {
+                title: p.title.clone(),
+                summary,
+                blocks: markdown::blocks(&p.body),
+            }
         })
         .collect()
 }
 
 fn trifold(model: &Model) -> Job {
     let c = &model.config;
-    let scams: Vec<Value> = scam_pages(model)
-        .into_iter()
+    let scams = scams(model)
         .take(6)
-        .map(|p| match &p.kind {
-            KindData::Scam { fields, .. } => {
-                json!({ "title": p.title, "summary": fields.summary, "rule": fields.rule })
-            }
-            _ => Value::Null,
+        .map(|(p, fields)| data::TrifoldScam {
+            title: p.title.clone(),
+            summary: fields.summary.clone(),
+            rule: fields.rule.clone(),
         })
         .collect();
     Job {
-        material: Material::Trifold,
         stem: "campaign-a4".into(),
         title: format!("{}三折页", c.title),
         source: None,
@@ -271,17 +268,16 @@ fn trifold(model: &Model) -> Job {
         scale: 1,
         pages: Pages::Exactly(2),
         qr_url: page_url(c, ""),
-        data: json!({
-            "title": c.title,
-            "slogan": c.campaign.slogan,
-            "intro": c.description,
-            "scams": scams,
-            "rules": fanshi_rules(model),
-            "guides": guides(model),
-            "channels": channels(c),
-            "texts": c.print.trifold,
+        data: Data::Trifold(data::Trifold {
+            title: c.title.clone(),
+            slogan: c.campaign.slogan.clone(),
+            intro: c.description.clone(),
+            scams,
+            rules: fanshi_rules(model),
+            guides: guides(model),
+            texts: c.print.trifold.clone(),
             // The panel that folds in is narrower so the leaflet closes flat.
-            "panels_mm": [100.0, 100.0, 97.0],
+            panels_mm: [100.0, 100.0, 97.0],
         }),
     }
 }
@@ -299,16 +295,23 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
         Some(y) => format!("{y}-{:04}", i + 1),
         None => format!("{:04}", i + 1),
     };
-    let students: Vec<Value> = students
-        .iter()
-        .enumerate()
-        .map(|(i, (class, name))| json!({ "class": class, "name": name, "receipt": receipt(i) }))
-        .collect();
-    let scams: Vec<Value> = letter_scams(model)?
+    let students: Vec<data::Student> = students
         .into_iter()
-        .map(|p| match &p.kind {
-            KindData::Scam { fields, .. } => json!({ "title": p.title, "summary": fields.summary }),
-            _ => Value::Null,
+        .enumerate()
+        .map(|(i, (class, name))| data::Student {
+            class,
+            name,
+            receipt: receipt(i),
+        })
+        .collect();
+    let scams = letter_scams(model)?
+        .into_iter()
+        .filter_map(|p| match &p.kind {
+            KindData::Scam { fields, .. } => Some(data::LetterScam {
+                title: p.title.clone(),
+                summary: fields.summary.clone(),
+            }),
+            _ => None,
         })
         .collect();
     let pages = if students.is_empty() {
@@ -321,8 +324,8 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
     } else {
         "parents-roster-a4"
     };
+    let t = &c.print.letter;
     Ok(vec![Job {
-        material: Material::Letter,
         stem: stem.into(),
         title: "致家长的一封信".into(),
         source: c.print.roster.as_ref().map(PathBuf::from),
@@ -330,12 +333,23 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
         scale: 1,
         pages,
         qr_url: page_url(c, ""),
-        data: json!({
-            "school": c.print.school.clone().unwrap_or_else(|| c.issuer.name.clone()),
-            "scams": scams,
-            "students": students,
-            "year": year,
-            "texts": c.print.letter,
+        data: Data::Letter(data::Letter {
+            school: c
+                .print
+                .school
+                .clone()
+                .unwrap_or_else(|| c.issuer.name.clone()),
+            scams,
+            students,
+            year,
+            texts: data::LetterTexts {
+                intro: t.intro.clone(),
+                asks: t.asks.clone(),
+                if_scammed: t.if_scammed.clone(),
+                closing: t.closing.clone(),
+                receipt: t.receipt.clone(),
+                receipt_note: t.receipt_note.clone(),
+            },
         }),
     }])
 }
@@ -455,7 +469,6 @@ pub fn read_roster(
 fn pledge(model: &Model) -> Job {
     let c = &model.config;
     Job {
-        material: Material::Pledge,
         stem: "pledge-a4".into(),
         title: "防范电信网络诈骗承诺书".into(),
         source: None,
@@ -463,7 +476,10 @@ fn pledge(model: &Model) -> Job {
         scale: 1,
         pages: Pages::Exactly(1),
         qr_url: None,
-        data: json!({ "issuer": c.issuer.name, "rules": fanshi_rules(model), "year": c.campaign.start.as_ref().map(|d| d.year) }),
+        data: Data::Pledge(data::Pledge {
+            rules: fanshi_rules(model),
+            year: c.campaign.start.as_ref().map(|d| d.year),
+        }),
     }
 }
 
@@ -471,7 +487,6 @@ fn signin(model: &Model) -> Job {
     let c = &model.config;
     let event = c.print.event.as_ref();
     Job {
-        material: Material::SignIn,
         stem: "signin-a4".into(),
         title: "签到表".into(),
         source: None,
@@ -479,12 +494,11 @@ fn signin(model: &Model) -> Job {
         scale: 1,
         pages: Pages::Any,
         qr_url: None,
-        data: json!({
-            "event": event.map_or_else(|| format!("{}活动", c.title), |e| e.name.clone()),
-            "date": event.and_then(|e| e.date.as_ref()).map(|d| d.chinese()),
-            "place": event.and_then(|e| e.place.clone()),
-            "rows": event.map_or(25, |e| e.rows),
-            "issuer": c.issuer.name,
+        data: Data::SignIn(data::SignIn {
+            event: event.map_or_else(|| format!("{}活动", c.title), |e| e.name.clone()),
+            date: event.and_then(|e| e.date.as_ref()).map(|d| d.chinese()),
+            place: event.and_then(|e| e.place.clone()),
+            rows: event.map_or(25, |e| e.rows),
         }),
     }
 }
@@ -506,7 +520,6 @@ fn banners(model: &Model, out: &mut Vec<Job>) {
     let slogans_source = model.slogans_source();
     for (i, s) in model.slogans().enumerate() {
         out.push(Job {
-            material: Material::Banner,
             stem: format!("slogan-{:02}-{label}", i + 1),
             title: s.text.clone(),
             source: Some(slogans_source.clone()),
@@ -514,7 +527,9 @@ fn banners(model: &Model, out: &mut Vec<Job>) {
             scale,
             pages: Pages::Exactly(1),
             qr_url: None,
-            data: json!({ "text": s.text, "issuer": model.config.issuer.name }),
+            data: Data::Banner(data::Banner {
+                text: s.text.clone(),
+            }),
         });
     }
 }
@@ -522,9 +537,8 @@ fn banners(model: &Model, out: &mut Vec<Job>) {
 fn boards(model: &Model, out: &mut Vec<Job>) {
     let p = &model.config.print;
     let label = format!("{}x{}cm", p.board_width_cm, p.board_height_cm);
-    for page in scam_pages(model) {
+    for (page, fields) in scams(model) {
         out.push(Job {
-            material: Material::Board,
             stem: format!("{}-{label}", page.slug),
             title: page.title.clone(),
             source: Some(page.source.clone()),
@@ -532,19 +546,44 @@ fn boards(model: &Model, out: &mut Vec<Job>) {
             scale: 1,
             pages: Pages::Exactly(1),
             qr_url: page_url(&model.config, &page.path),
-            data: scam_data(model, page),
+            data: Data::Board(data::Board {
+                title: page.title.clone(),
+                summary: fields.summary.clone(),
+                other_names: fields.other_names.clone(),
+                steps: fields.steps.clone(),
+                red_flags: fields.red_flags.clone(),
+                actions: fields.actions.clone(),
+                never: fields.never.clone(),
+                rule: fields.rule.clone(),
+                slogan: fields.slogan.clone(),
+                case: first_case(model, page),
+                quotes: markdown::blocks(&page.body)
+                    .into_iter()
+                    .filter(|b| b.kind == "quote")
+                    .map(|b| b.text)
+                    .collect(),
+            }),
         });
     }
 }
 
 fn handbook(model: &Model) -> Job {
     let c = &model.config;
-    let scams: Vec<Value> = scam_pages(model)
-        .into_iter()
-        .map(|p| scam_data(model, p))
+    let scams = scams(model)
+        .map(|(p, fields)| data::HandbookScam {
+            title: p.title.clone(),
+            summary: fields.summary.clone(),
+            other_names: fields.other_names.clone(),
+            steps: fields.steps.clone(),
+            red_flags: fields.red_flags.clone(),
+            actions: fields.actions.clone(),
+            never: fields.never.clone(),
+            rule: fields.rule.clone(),
+            case: first_case(model, p),
+            blocks: markdown::blocks(&p.body),
+        })
         .collect();
     Job {
-        material: Material::Handbook,
         stem: "handbook-a5".into(),
         title: format!("{}宣传手册", c.title),
         source: None,
@@ -552,15 +591,14 @@ fn handbook(model: &Model) -> Job {
         scale: 1,
         pages: Pages::MultipleOf4,
         qr_url: page_url(c, ""),
-        data: json!({
-            "title": c.title,
-            "slogan": c.campaign.slogan,
-            "intro": c.description,
-            "scams": scams,
-            "guides": guides(model),
-            "channels": channels(c),
-            "rules": fanshi_rules(model),
-            "pad": 0,
+        data: Data::Handbook(data::Handbook {
+            title: c.title.clone(),
+            slogan: c.campaign.slogan.clone(),
+            intro: c.description.clone(),
+            scams,
+            guides: guides(model),
+            rules: fanshi_rules(model),
+            pad: 0,
         }),
     }
 }

@@ -2,13 +2,14 @@
 //! a PNG preview of its first page, a manifest print shops can script against, and a zip per
 //! material and size. It reads the model and returns files; it writes nothing.
 
+pub mod data;
 mod kit;
 pub mod materials;
 mod pdfbox;
 
 use rayon::prelude::*;
-use serde_json::json;
 
+use crate::config::Config;
 use crate::content::Model;
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
@@ -44,7 +45,7 @@ pub fn render(
     let jobs = materials::jobs(model)?;
     let missing: Vec<Diagnostic> = jobs
         .iter()
-        .map(|j| j.material.template())
+        .map(|j| j.material().template())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .filter(|t| !engine.has_template(t))
@@ -87,28 +88,17 @@ pub fn make(
     job: &Job,
     crop_marks: bool,
 ) -> Result<Made, Diagnostic> {
-    let cfg = &model.config;
-    let scale = f64::from(job.scale);
-    let inputs = json!({
-        "title": job.title,
-        "issuer": { "name": cfg.issuer.name, "short_name": cfg.issuer.short_name.as_deref().unwrap_or(&cfg.issuer.name) },
-        "fonts": engine.families,
-        "page": {
-            "width_mm": job.size.width_mm / scale,
-            "height_mm": job.size.height_mm / scale,
-            "bleed_mm": cfg.print.bleed_mm / scale,
-            "crop_marks": crop_marks,
-            "scale": job.scale,
-        },
-        "hotlines": crate::channels::hotlines(cfg),
-        "qr": job.qr_url.as_deref().map(crate::qr::encode),
-        "url": job.qr_url,
-        "data": job.data,
-    });
-    let key = json!({ "inputs": inputs, "pages": format!("{:?}", job.pages), "ident": job.stem, "preview_px": PREVIEW_WIDTH_PX });
-    let label = crate::artifact::paths::print_pdf(job.material.name(), &job.stem);
-    let blobs = engine.cached(&label, &job.material.template(), &key, || {
-        let (pdf, preview, pages) = typeset_job(model, engine, job, inputs)?;
+    let inputs = inputs(&model.config, engine, job, crop_marks);
+    let key = CacheKey {
+        inputs: &inputs,
+        pages: format!("{:?}", job.pages),
+        ident: &job.stem,
+        preview_px: PREVIEW_WIDTH_PX,
+    };
+    let material = job.material();
+    let label = crate::artifact::paths::print_pdf(material.name(), &job.stem);
+    let blobs = engine.cached(&label, &material.template(), &key, || {
+        let (pdf, preview, pages) = typeset_job(model, engine, job, &inputs)?;
         Ok(vec![pdf, preview, (pages as u64).to_le_bytes().to_vec()])
     })?;
     let [pdf, preview, pages] = <[Vec<u8>; 3]>::try_from(blobs).map_err(|_| {
@@ -126,13 +116,48 @@ pub fn make(
     })
 }
 
+/// What the job's template reads.
+fn inputs<'a>(
+    cfg: &Config,
+    engine: &'a Engine,
+    job: &'a Job,
+    crop_marks: bool,
+) -> data::Inputs<'a> {
+    let scale = f64::from(job.scale);
+    data::Inputs {
+        title: &job.title,
+        issuer: crate::channels::issuer(cfg),
+        fonts: &engine.families,
+        page: data::Page {
+            width_mm: job.size.width_mm / scale,
+            height_mm: job.size.height_mm / scale,
+            bleed_mm: cfg.print.bleed_mm / scale,
+            crop_marks,
+            scale: job.scale,
+        },
+        hotlines: crate::channels::hotlines(cfg),
+        qr: job.qr_url.as_deref().map(crate::qr::encode),
+        url: job.qr_url.as_deref(),
+        data: &job.data,
+    }
+}
+
+/// What a PDF and its preview depend on besides the engine's fingerprint and the template.
+#[derive(serde::Serialize)]
+struct CacheKey<'a> {
+    inputs: &'a data::Inputs<'a>,
+    pages: String,
+    ident: &'a str,
+    preview_px: f32,
+}
+
 /// Compiles a job (padding a booklet to a multiple of 4 pages), exports its PDF with the bleed
 /// box and renders its first-page preview.
 fn typeset_job(
     model: &Model,
     engine: &Engine,
     job: &Job,
-    mut inputs: serde_json::Value,
+    inputs: &data::Inputs<'_>,
 ) -> Result<(Vec<u8>, Vec<u8>, usize), Diagnostic> {
     let cfg = &model.config;
     let scale = f64::from(job.scale);
@@ -141,13 +166,11 @@ fn typeset_job(
             .clone()
             .unwrap_or_else(|| crate::config::CONFIG_FILE.into())
     };
-    let what = format!("印刷品「{}」{}", job.material.label(), job.stem);
-    let compile = |inputs: &serde_json::Value| {
-        let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs.clone()) else {
-            unreachable!("a JSON object converts to a dictionary")
-        };
+    let material = job.material();
+    let what = format!("印刷品「{}」{}", material.label(), job.stem);
+    let compile = |inputs: &data::Inputs<'_>| {
         engine
-            .compile(&job.material.template(), inputs)
+            .compile(&material.template(), typeset::inputs(inputs))
             .map_err(|e| match e {
                 CompileError::Overflow { field } => Diagnostic::error(
                     where_(),
@@ -160,7 +183,7 @@ fn typeset_job(
                 },
             })
     };
-    let mut doc = compile(&inputs)?;
+    let mut doc = compile(inputs)?;
     let mut pages = doc.pages().len();
     match job.pages {
         Pages::Exactly(want) if pages != want => {
@@ -170,8 +193,15 @@ fn typeset_job(
             ));
         }
         Pages::MultipleOf4 if pages % 4 != 0 => {
-            inputs["data"]["pad"] = json!(4 - pages % 4);
-            doc = compile(&inputs)?;
+            let mut padded = job.data.clone();
+            let data::Data::Handbook(h) = &mut padded else {
+                unreachable!("only the handbook is a booklet of Pages::MultipleOf4")
+            };
+            h.pad = 4 - pages % 4;
+            doc = compile(&data::Inputs {
+                data: &padded,
+                ..inputs.clone()
+            })?;
             pages = doc.pages().len();
             if pages % 4 != 0 {
                 return Err(Diagnostic::error(
@@ -190,4 +220,51 @@ fn typeset_job(
         .map_err(|m| Diagnostic::error(where_(), format!("{what}: {m}")))?;
     let preview = engine.png(&doc.pages()[0], PREVIEW_WIDTH_PX);
     Ok((pdf, preview, pages))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channels::testing::default_campaign;
+
+    /// Lays out a job as `make` does, without the cache, the page count check and the PDF.
+    fn compile(
+        model: &Model,
+        engine: &Engine,
+        job: &Job,
+    ) -> Result<typst_layout::PagedDocument, CompileError> {
+        let inputs = inputs(&model.config, engine, job, false);
+        engine.compile(&job.material().template(), typeset::inputs(&inputs))
+    }
+
+    #[test]
+    fn text_that_cannot_fit_is_an_overflow_naming_its_field() {
+        let (model, engine) = default_campaign();
+        let jobs = materials::jobs(&model).unwrap();
+        let poster = jobs
+            .iter()
+            .find(|j| j.material() == materials::Material::Poster)
+            .unwrap();
+        assert!(compile(&model, &engine, poster).is_ok());
+        // The rule is a fitted block, the headline a fitted line.
+        type Edit = fn(&mut data::Poster);
+        let edits: [(&str, Edit); 2] = [
+            ("rule", |p| {
+                p.rule = "凡是陌生人要求转账就是诈骗！".repeat(100)
+            }),
+            ("title", |p| p.title = "刷单返利诈骗".repeat(20)),
+        ];
+        for (field, edit) in edits {
+            let mut job = poster.clone();
+            let data::Data::Poster(p) = &mut job.data else {
+                unreachable!("a poster's data")
+            };
+            edit(p);
+            match compile(&model, &engine, &job) {
+                Err(CompileError::Overflow { field: f }) => assert_eq!(f, field),
+                Err(CompileError::Template(d)) => panic!("{field}: not an overflow: {d:?}"),
+                Ok(_) => panic!("{field}: laid out although it cannot fit"),
+            }
+        }
+    }
 }

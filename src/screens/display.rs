@@ -1,24 +1,62 @@
 //! Slides for full-colour displays: one per scam type, one per slogan and a hotline slide, each
 //! exactly the profile's pixel size, plus `playlist.json` and `playlist.m3u`.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use super::ScreenKit;
 use crate::artifact::{ProfileRecord, ScreenRecord, ScreenRole, paths};
-use crate::config::{ScreenKind, ScreenProfile};
+use crate::channels::{Hotlines, IssuerView};
+use crate::config::{Config, ScreenKind, ScreenProfile};
 use crate::content::{Kind, KindData, Model};
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
+use crate::qr::QrRects;
 use crate::typeset::{self, CompileError, Engine};
 
 const TEMPLATE: &str = "screens/slide.typ";
+
+/// What `slide.typ` shows, by `data.kind`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum SlideData {
+    /// Every channel, under its heading.
+    Hotline,
+    Scam {
+        title: String,
+        rule: String,
+        red_flags: Vec<String>,
+    },
+    Slogan {
+        text: String,
+    },
+}
+
+/// `sys.inputs` of `slide.typ`; also the key of the slide in the build cache, as it is all a
+/// slide depends on besides the template and fonts.
+#[derive(Serialize)]
+struct SlideInputs<'a> {
+    page: SlidePage,
+    fonts: &'a [String],
+    issuer: IssuerView,
+    hotlines: Hotlines,
+    qr: Option<QrRects>,
+    data: &'a SlideData,
+}
+
+/// The screen's size in pixels (1 pt = 1 px).
+#[derive(Serialize)]
+struct SlidePage {
+    width: u32,
+    height: u32,
+}
 
 /// A slide to make: its file stem, title and data for the template.
 struct Slide {
     stem: String,
     title: String,
     qr_url: Option<String>,
-    data: Value,
+    data: SlideData,
     source: std::path::PathBuf,
     /// The page the slide shows, as the manifest names it (scam types only).
     page_source: Option<String>,
@@ -30,7 +68,7 @@ fn slides(model: &Model) -> Vec<Slide> {
         stem: "hotline".into(),
         title: "报警、咨询与举报".into(),
         qr_url: None,
-        data: json!({ "kind": "hotline" }),
+        data: SlideData::Hotline,
         source: crate::config::CONFIG_FILE.into(),
         page_source: None,
     }];
@@ -43,12 +81,11 @@ fn slides(model: &Model) -> Vec<Slide> {
             stem: format!("scam-{}", p.slug),
             title: p.title.clone(),
             qr_url: c.base_url.as_ref().map(|b| format!("{b}{}", p.path)),
-            data: json!({
-                "kind": "scam",
-                "title": p.title,
-                "rule": fields.rule,
-                "red_flags": fields.red_flags.iter().take(3).collect::<Vec<_>>(),
-            }),
+            data: SlideData::Scam {
+                title: p.title.clone(),
+                rule: fields.rule.clone(),
+                red_flags: fields.red_flags.iter().take(3).cloned().collect(),
+            },
             source: p.source.clone(),
             page_source: Some(crate::diag::display_path(&p.source)),
         });
@@ -59,7 +96,9 @@ fn slides(model: &Model) -> Vec<Slide> {
             stem: format!("slogan-{:02}", i + 1),
             title: s.text.clone(),
             qr_url: None,
-            data: json!({ "kind": "slogan", "text": s.text }),
+            data: SlideData::Slogan {
+                text: s.text.clone(),
+            },
             source: slogans_source.clone(),
             page_source: None,
         });
@@ -163,17 +202,10 @@ fn render_slide(
     slide: &Slide,
     name: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let c = &model.config;
-    let key = json!({
-        "size": [profile.width, profile.height],
-        "data": slide.data,
-        "qr": slide.qr_url,
-        "issuer": c.issuer.name,
-        "hotlines": crate::channels::hotlines(c),
-    });
+    let inputs = slide_inputs(&model.config, engine, profile, slide);
     let label = paths::screen_file(&profile.name, name);
-    let mut blobs = engine.cached(&label, TEMPLATE, &key, || {
-        let doc = compile_slide(model, engine, profile, slide)?;
+    let mut blobs = engine.cached(&label, TEMPLATE, &inputs, || {
+        let doc = compile_slide(engine, profile, slide, &inputs)?;
         let what = format!("屏幕「{}」的画面 {}", profile.name, slide.stem);
         let (w, h, png) = engine.png_sized(&doc.pages()[0], profile.width as f32);
         if (w, h) != (profile.width, profile.height) {
@@ -187,40 +219,49 @@ fn render_slide(
     Ok(blobs.pop().unwrap_or_default())
 }
 
+fn slide_inputs<'a>(
+    config: &Config,
+    engine: &'a Engine,
+    profile: &ScreenProfile,
+    slide: &'a Slide,
+) -> SlideInputs<'a> {
+    SlideInputs {
+        page: SlidePage {
+            width: profile.width,
+            height: profile.height,
+        },
+        fonts: &engine.families,
+        issuer: crate::channels::issuer(config),
+        hotlines: crate::channels::hotlines(config),
+        qr: slide.qr_url.as_deref().map(crate::qr::encode),
+        data: &slide.data,
+    }
+}
+
 /// Lays out one slide: a one-page document.
 fn compile_slide(
-    model: &Model,
     engine: &Engine,
     profile: &ScreenProfile,
     slide: &Slide,
+    inputs: &SlideInputs<'_>,
 ) -> Result<typst_layout::PagedDocument, Diagnostic> {
-    let c = &model.config;
-    let inputs = json!({
-        "page": { "width": profile.width, "height": profile.height },
-        "fonts": engine.families,
-        "issuer": { "name": c.issuer.name },
-        "hotlines": crate::channels::hotlines(c),
-        "qr": slide.qr_url.as_deref().map(crate::qr::encode),
-        "data": slide.data,
-    });
-    let typst::foundations::Value::Dict(inputs) = typeset::to_value(inputs) else {
-        unreachable!("a JSON object converts to a dictionary")
-    };
     let what = format!("屏幕「{}」的画面 {}", profile.name, slide.stem);
-    let doc = engine.compile(TEMPLATE, inputs).map_err(|e| match e {
-        CompileError::Overflow { field } => Diagnostic::error(
-            &slide.source,
-            format!(
-                "{what}：文字太多，{}×{} 的屏幕放不下",
-                profile.width, profile.height
-            ),
-        )
-        .field(field),
-        CompileError::Template(d) => Diagnostic {
-            message: format!("{what}: {}", d.message),
-            ..d
-        },
-    })?;
+    let doc = engine
+        .compile(TEMPLATE, typeset::inputs(inputs))
+        .map_err(|e| match e {
+            CompileError::Overflow { field } => Diagnostic::error(
+                &slide.source,
+                format!(
+                    "{what}：文字太多，{}×{} 的屏幕放不下",
+                    profile.width, profile.height
+                ),
+            )
+            .field(field),
+            CompileError::Template(d) => Diagnostic {
+                message: format!("{what}: {}", d.message),
+                ..d
+            },
+        })?;
     if doc.pages().len() != 1 {
         return Err(Diagnostic::error(
             &slide.source,
@@ -243,7 +284,8 @@ mod tests {
             .into_iter()
             .find(|s| s.stem.starts_with("scam-"))
             .unwrap();
-        let doc = compile_slide(&model, &engine, profile, &slide).unwrap();
+        let inputs = slide_inputs(&model.config, &engine, profile, &slide);
+        let doc = compile_slide(&engine, profile, &slide, &inputs).unwrap();
         assert_roles(&text_of(&engine, &doc));
     }
 }
