@@ -194,7 +194,8 @@ mod tests {
     fn cards_are_small_palette_pngs_of_the_exact_size() {
         let (model, engine) = default_campaign();
         let card = &cards(&model)[0];
-        let doc = compile_card(&model, &engine, card).unwrap();
+        let inputs = card_inputs(&model.config, &engine, card);
+        let doc = compile_card(&engine, card, &inputs).unwrap();
         let (w, h, png) = typeset::png_palette(&doc.pages()[0], WIDTH as f32, COLOURS);
         assert_eq!((w, h), (WIDTH, HEIGHT));
         let again = typeset::png_palette(&doc.pages()[0], WIDTH as f32, COLOURS).2;
