@@ -34,6 +34,16 @@ impl Key {
         Key(h.finalize().into())
     }
 
+    /// Hashes `parts` as they come, for keys over many or large inputs.
+    pub fn of_iter<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Key {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update((p.len() as u64).to_le_bytes());
+            h.update(p);
+        }
+        Key(h.finalize().into())
+    }
+
     fn hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -183,6 +193,25 @@ impl Cache {
         }
         Ok(())
     }
+}
+
+/// What identifies the running fanzha: its version and its binary's size and modification time
+/// (a rebuilt fanzha may lay out or encode differently under the same version number). Every key
+/// includes it.
+pub fn program_id() -> Vec<u8> {
+    let mut id = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|p| fs::metadata(p).ok())
+    {
+        id.extend(meta.len().to_le_bytes());
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        id.extend(modified.map_or(0, |d| d.as_nanos()).to_le_bytes());
+    }
+    id
 }
 
 /// `fanzha clean`: removes the campaign's cache folder; returns the bytes it held.

@@ -4,9 +4,10 @@
 //! counter). Renderers are siblings: none calls another, and only this module wires them.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::artifact::Artifacts;
-use crate::cache::{Cache, DEFAULT_MAX_BYTES};
+use crate::cache::{Cache, DEFAULT_MAX_BYTES, Key};
 use crate::config::{Config, normalise_base_url};
 use crate::content::{self, Model};
 use crate::diag::{Diagnostic, Report};
@@ -118,16 +119,20 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded, Report> {
     })
 }
 
-/// The Typst engine for the theme's templates and the campaign's fonts, keeping its products
-/// in the campaign's build cache (`.fanzha-cache/`) unless `no_cache`.
-pub fn engine(model: &Model, theme: &Theme, no_cache: bool) -> Result<Engine, Diagnostic> {
-    let fonts = model.root.join("fonts");
-    let engine = Engine::new(&theme.dir, Some(&fonts), &model.config.print.fonts)?;
-    let cache = if no_cache {
+/// The campaign's build cache (`.fanzha-cache/`), or none with `no_cache`.
+pub fn cache(model: &Model, no_cache: bool) -> Arc<Cache> {
+    Arc::new(if no_cache {
         Cache::disabled()
     } else {
         Cache::open(Cache::dir_of(&model.root), DEFAULT_MAX_BYTES)
-    };
+    })
+}
+
+/// The Typst engine for the theme's templates and the campaign's fonts, keeping its products
+/// in `cache`.
+pub fn engine(model: &Model, theme: &Theme, cache: Arc<Cache>) -> Result<Engine, Diagnostic> {
+    let fonts = model.root.join("fonts");
+    let engine = Engine::new(&theme.dir, Some(&fonts), &model.config.print.fonts)?;
     Ok(engine.with_cache(cache))
 }
 
@@ -168,25 +173,72 @@ pub fn render_kit(
     }
 }
 
-/// Renders the site, which lists `artifacts`, indexes it for search unless `no_search`, and
-/// hands it all to `sink`. Returns how many files the site has.
+/// Renders the site, which lists `artifacts`, indexes it for search (through `cache`) unless
+/// `search` is `None`, and hands it all to `sink`. Returns how many files the site has.
 pub fn render_site(
     model: &Model,
     theme: &Theme,
     artifacts: &Artifacts,
-    no_search: bool,
+    search: Option<&Cache>,
     sink: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
     let site = crate::site::render(model, theme, artifacts)?;
-    let bundle = if no_search {
-        Vec::new()
-    } else {
-        crate::search::index(&site).map_err(|d| vec![d])?
+    let bundle = match search {
+        Some(cache) => index_cached(cache, &site)?,
+        None => Vec::new(),
     };
     let count = site.len() + bundle.len();
     put_all(sink, site)?;
     put_all(sink, bundle)?;
     Ok(count)
+}
+
+/// The search bundle of `site`, taken from the cache when the same fanzha indexed the same pages
+/// before (a site rebuilt unchanged is not indexed again).
+fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    let id = crate::cache::program_id();
+    let pages = site
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .filter_map(|f| match &f.content {
+            crate::output::Content::Bytes(b) => Some([f.path.as_bytes(), b.as_slice()]),
+            crate::output::Content::Copy(_) => None,
+        })
+        .flatten();
+    let key = Key::of_iter(
+        std::iter::once(id.as_slice())
+            .chain(std::iter::once(b"search".as_slice()))
+            .chain(pages),
+    );
+    let blobs = cache
+        .get_or_make(crate::search::BUNDLE_DIR, &key, || {
+            let files = crate::search::index(site)?;
+            let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let mut blobs = vec![serde_json::to_vec(&names).expect("names serialize")];
+            for f in &files {
+                if let crate::output::Content::Bytes(b) = &f.content {
+                    blobs.push(b.clone());
+                }
+            }
+            Ok(blobs)
+        })
+        .map_err(|d: Diagnostic| vec![d])?;
+    let damaged = || {
+        vec![Diagnostic::error(
+            crate::cache::CACHE_DIR,
+            "构建缓存里的搜索索引条目不完整；请运行 fanzha clean",
+        )]
+    };
+    let (names, bytes) = blobs.split_first().ok_or_else(damaged)?;
+    let names: Vec<String> = serde_json::from_slice(names).map_err(|_| damaged())?;
+    if names.len() != bytes.len() {
+        return Err(damaged());
+    }
+    Ok(names
+        .into_iter()
+        .zip(bytes.iter().cloned())
+        .map(|(n, b)| OutFile::bytes(n, b))
+        .collect())
 }
 
 fn put_all(sink: &dyn Sink, files: Vec<OutFile>) -> Result<(), Vec<Diagnostic>> {
@@ -209,12 +261,11 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
         diagnostics: warnings,
     };
     let kits = options.kits;
+    let cache = cache(&model, options.no_cache);
     let engine = if kits.any_typeset() {
-        Some(
-            engine(&model, &theme, options.no_cache).map_err(|d| Report {
-                diagnostics: vec![d],
-            })?,
-        )
+        Some(engine(&model, &theme, cache.clone()).map_err(|d| Report {
+            diagnostics: vec![d],
+        })?)
     } else {
         None
     };
@@ -232,20 +283,17 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
             }
         }
     }
-    if let Err(es) = render_site(&model, &theme, &artifacts, !kits.search, sink) {
+    let search = kits.search.then_some(cache.as_ref());
+    if let Err(es) = render_site(&model, &theme, &artifacts, search, sink) {
         report.extend(es);
     }
     if report.has_errors() {
         return Err(report);
     }
-    let (made, reused) = engine.as_ref().map_or((0, 0), |e| e.cache().counts());
-    let made_paths = engine
-        .as_ref()
-        .map_or_else(Vec::new, |e| e.cache().made_labels());
-    if let Some(e) = &engine {
-        // A cache over its bound only costs disk space until the next build trims it.
-        let _ = e.cache().trim();
-    }
+    let (made, reused) = cache.counts();
+    let made_paths = cache.made_labels();
+    // A cache over its bound only costs disk space until the next build trims it.
+    let _ = cache.trim();
     Ok(Summary {
         model,
         artifacts,

@@ -38,8 +38,8 @@ pub struct Engine {
     /// Hash of what every product depends on besides its own data: fanzha's version, the
     /// theme's Typst files, the fonts.
     fingerprint: [u8; 32],
-    /// Where costly products are kept between builds.
-    cache: crate::cache::Cache,
+    /// Where costly products are kept between builds (shared with the search index).
+    cache: Arc<crate::cache::Cache>,
 }
 
 /// The label of what `overflow(field)` in `typst/common.typ` leaves in the document: a
@@ -137,12 +137,12 @@ impl Engine {
             fonts: Arc::new(store),
             families,
             fingerprint,
-            cache: crate::cache::Cache::disabled(),
+            cache: Arc::new(crate::cache::Cache::disabled()),
         })
     }
 
     /// The engine, keeping its products in `cache`.
-    pub fn with_cache(mut self, cache: crate::cache::Cache) -> Engine {
+    pub fn with_cache(mut self, cache: Arc<crate::cache::Cache>) -> Engine {
         self.cache = cache;
         self
     }
@@ -380,20 +380,7 @@ fn fingerprint(
 ) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION"));
-    // The program itself, by size and modification time: a rebuilt fanzha may lay out or encode
-    // differently under the same version number.
-    if let Some(meta) = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok())
-    {
-        h.update(meta.len().to_le_bytes());
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-        h.update(modified.map_or(0, |d| d.as_nanos()).to_le_bytes());
-    }
+    h.update(crate::cache::program_id());
     let mut parts: Vec<(String, &[u8])> = sources
         .iter()
         .map(|(id, s)| (id.vpath().get_with_slash().to_string(), s.text().as_bytes()))

@@ -141,7 +141,7 @@ impl Builder {
             return None;
         }
         if self.engine.is_none() {
-            match pipeline::engine(model, theme, false) {
+            match pipeline::engine(model, theme, pipeline::cache(model, false)) {
                 Ok(e) => self.engine = Some(e),
                 Err(d) => return Some(failed(vec![d])),
             }
