@@ -1,6 +1,24 @@
-//! The search renderer: indexes the site's HTML pages in-process with Pagefind (its `extended`
-//! build segments Chinese text into words) and returns the search bundle as files under
-//! `pagefind/`. Only the part of a page marked `data-pagefind-body` is indexed.
+//! The search renderer: indexes the site's HTML pages and returns the search bundle as files
+//! under `pagefind/`, in Pagefind 1.6's format, so the theme's search page keeps using
+//! Pagefind's `pagefind.js` (and its WebAssembly), taken from the `pagefind` crate. Only the
+//! part of a page marked `data-pagefind-body` is indexed; Chinese text is cut into words as
+//! Pagefind's `extended` build does (ICU4X's dictionary, plus every pair of neighbouring
+//! characters), so the same queries find the same pages in the same order.
+//!
+//! The index itself is built here rather than by the crate, which kept every page's word map
+//! until the end, read one page at a time and spent the square of a page's length on it
+//! (see `words.rs`). Here pages are read by one thread per core as they are added; each page's
+//! words are packed at once into a few bytes per word (`bundle.rs`), and the bundle is written
+//! from these at the end, in an order that depends only on the pages (by path), never on the
+//! order they were added in or on which thread read them.
+
+mod bundle;
+mod extract;
+mod words;
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use crate::diag::Diagnostic;
 use crate::output::{Content, OutFile};
@@ -8,61 +26,248 @@ use crate::output::{Content, OutFile};
 /// Where the bundle lives in the site.
 pub const BUNDLE_DIR: &str = "pagefind";
 
-/// Builds the index of `pages` (the site's files; only `.html` ones that mark a body are
-/// indexed) and returns Pagefind's bundle: its JavaScript, WebAssembly, index and fragments.
-pub fn index(pages: &[OutFile]) -> Result<Vec<OutFile>, Diagnostic> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| failure(format!("无法启动索引任务（{e}）")))?;
-    runtime.block_on(build(pages))
+/// Incremental indexer: pages may be added as the site renders them. Pages are read on
+/// background threads (one per core); [`Indexer::finish`] waits for them and writes the bundle.
+pub struct Indexer {
+    jobs: Option<SyncSender<Job>>,
+    workers: Vec<JoinHandle<Worker>>,
+    /// Pages sent so far (each page's `seq` is its number among them).
+    pages: u32,
 }
 
-async fn build(pages: &[OutFile]) -> Result<Vec<OutFile>, Diagnostic> {
-    let options = pagefind::options::PagefindServiceConfig::builder()
-        .force_language("zh".to_string())
-        .build();
-    let mut index = pagefind::api::PagefindIndex::new(Some(options))
-        .map_err(|e| failure(format!("无法创建搜索索引（{e}）")))?;
+struct Job {
+    seq: u32,
+    path: String,
+    html: String,
+}
+
+/// What a thread has read: the pages' packed words and fragments, or the first failure.
+#[derive(Default)]
+struct Worker {
+    partial: bundle::Partial,
+    error: Option<(u32, Diagnostic)>,
+}
+
+impl Indexer {
+    pub fn new() -> Result<Indexer, Diagnostic> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        // A few pages queued per thread: enough to keep them busy, little to hold.
+        let (jobs, queue) = sync_channel::<Job>(2 * threads);
+        let queue = Arc::new(Mutex::new(queue));
+        let workers = (0..threads)
+            .map(|i| {
+                let queue = Arc::clone(&queue);
+                std::thread::Builder::new()
+                    .name(format!("fanzha-search-{i}"))
+                    .spawn(move || work(&queue))
+                    .map_err(|e| failure(format!("无法启动索引线程（{e}）")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Indexer {
+            jobs: Some(jobs),
+            workers,
+            pages: 0,
+        })
+    }
+
+    /// `path` is the page's site path (e.g. "scams/shuadan/index.html"), `html` the whole page.
+    /// Pages without data-pagefind-body are ignored.
+    pub fn add(&mut self, path: &str, html: &str) -> Result<(), Diagnostic> {
+        if !html.contains("data-pagefind-body") {
+            return Ok(());
+        }
+        let job = Job {
+            seq: self.pages,
+            path: path.to_string(),
+            html: html.to_string(),
+        };
+        self.pages += 1;
+        self.jobs
+            .as_ref()
+            .and_then(|jobs| jobs.send(job).ok())
+            .ok_or_else(|| failure(format!("{path}: 索引线程已停止")))
+    }
+
+    /// The search bundle, as files under `pagefind/`, sorted by path: the same files whatever
+    /// the order the pages were added in (pages are numbered by path).
+    pub fn finish(mut self) -> Result<Vec<OutFile>, Diagnostic> {
+        drop(self.jobs.take());
+        let mut partials = Vec::new();
+        let mut first_error: Option<(u32, Diagnostic)> = None;
+        for worker in std::mem::take(&mut self.workers) {
+            let worker = worker
+                .join()
+                .map_err(|_| failure("索引线程意外中止".to_string()))?;
+            if let Some((seq, d)) = worker.error
+                && first_error.as_ref().is_none_or(|(s, _)| seq < *s)
+            {
+                first_error = Some((seq, d));
+            }
+            partials.push(worker.partial);
+        }
+        if let Some((_, d)) = first_error {
+            return Err(d);
+        }
+        let files = bundle::write(partials, self.pages as usize);
+        let mut out: Vec<OutFile> = pagefind_assets()?
+            .iter()
+            .cloned()
+            .chain(files)
+            .map(|(rel, bytes)| OutFile::bytes(format!("{BUNDLE_DIR}/{rel}"), bytes))
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+}
+
+/// Convenience kept for existing callers: indexes the `.html` files of `pages`.
+pub fn index(pages: &[OutFile]) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut indexer = Indexer::new()?;
     for page in pages.iter().filter(|f| f.path.ends_with(".html")) {
         let Content::Bytes(bytes) = &page.content else {
             continue;
         };
-        let html = String::from_utf8_lossy(bytes);
-        if !html.contains("data-pagefind-body") {
-            continue;
-        }
-        index
-            .add_html_file(Some(page.path.clone()), None, html.into_owned())
-            .await
-            .map_err(|e| failure(format!("{}: 无法加入搜索索引（{e}）", page.path)))?;
+        indexer.add(&page.path, &String::from_utf8_lossy(bytes))?;
     }
-    let files = index
-        .get_files()
-        .await
-        .map_err(|e| failure(format!("无法生成搜索索引（{e}）")))?;
-    let mut out: Vec<OutFile> = files
-        .into_iter()
-        .filter(|f| !is_unused_ui(&crate::diag::display_path(&f.filename)))
-        .map(|f| {
-            let rel = crate::diag::display_path(&f.filename);
-            OutFile::bytes(format!("{BUNDLE_DIR}/{rel}"), f.contents)
-        })
-        .collect();
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    indexer.finish()
 }
 
-/// Pagefind's ready-made search interfaces; the theme's search page has its own few lines
-/// instead, so these are not shipped.
-fn is_unused_ui(rel: &str) -> bool {
-    [
+/// A thread's loop: pages until the indexer is finished (or dropped).
+fn work(queue: &Mutex<Receiver<Job>>) -> Worker {
+    let mut worker = Worker::default();
+    loop {
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => break,
+        };
+        let Ok(job) = job else { break };
+        if worker.error.is_some() {
+            continue;
+        }
+        if let Err(e) = read_page(&mut worker.partial, job.seq, job.path.clone(), &job.html) {
+            let d = failure(format!("{}: 无法加入搜索索引（{e}）", job.path));
+            worker.error = Some((job.seq, d));
+        }
+    }
+    worker
+}
+
+/// Reads one page: its words go into the postings, its fragment is made and compressed.
+fn read_page(
+    partial: &mut bundle::Partial,
+    seq: u32,
+    path: String,
+    html: &str,
+) -> Result<(), String> {
+    let page = extract::extract(html)?;
+    let digested = words::digest(&page);
+    let url = page_url(&path);
+    let fragment = bundle::Fragment {
+        url: &url,
+        content: &digested.content,
+        word_count: digested.word_count,
+        filters: &page.filters,
+        meta: &page.meta,
+        anchors: &digested.anchors,
+    };
+    let json = serde_json::to_vec(&fragment).map_err(|e| e.to_string())?;
+    partial.pages.push(bundle::PageRecord {
+        seq,
+        path,
+        url,
+        full_hash: format!("{}_{}", bundle::LANGUAGE, bundle::full_hash(&json)),
+        fragment_gz: bundle::gzip(&json),
+        word_count: digested.word_count,
+        filters: page.filters,
+        sort: page.sort,
+        meta_fields: page.meta.into_keys().collect(),
+        has_custom_body: page.has_custom_body,
+        has_words: !digested.words.is_empty(),
+    });
+    partial.add_words(seq, digested.words, digested.meta_words);
+    Ok(())
+}
+
+/// The page's address as Pagefind gives it: `/` + its path without `index.html`, with what a
+/// URL path cannot hold percent-encoded.
+fn page_url(path: &str) -> String {
+    let path = if let Some(dir) = path.strip_suffix("/index.html") {
+        &path[..dir.len() + 1]
+    } else if path == "index.html" {
+        ""
+    } else {
+        path
+    };
+    let mut url = String::with_capacity(path.len() + 1);
+    url.push('/');
+    for &b in path.as_bytes() {
+        if !(0x20..0x7f).contains(&b) || b" \"#%<>?`{}".contains(&b) {
+            url.push_str(&format!("%{b:02X}"));
+        } else {
+            url.push(b as char);
+        }
+    }
+    url
+}
+
+/// Files of the bundle: path inside it, bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// Pagefind's browser side (`pagefind.js`, its worker and WebAssembly), as the `pagefind` crate
+/// writes it for a Chinese site. Made once per process.
+fn pagefind_assets() -> Result<&'static [(String, Vec<u8>)], Diagnostic> {
+    static ASSETS: OnceLock<Result<Files, String>> = OnceLock::new();
+    ASSETS
+        .get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .map_err(|e| format!("无法启动索引任务（{e}）"))?;
+            runtime.block_on(async {
+                let options = pagefind::options::PagefindServiceConfig::builder()
+                    .force_language(bundle::LANGUAGE.to_string())
+                    .build();
+                let mut index = pagefind::api::PagefindIndex::new(Some(options))
+                    .map_err(|e| format!("无法创建搜索索引（{e}）"))?;
+                index
+                    .add_html_file(
+                        Some("index.html".into()),
+                        None,
+                        "<html lang=\"zh-CN\"><body><p>反诈</p></body></html>".into(),
+                    )
+                    .await
+                    .map_err(|e| format!("无法创建搜索索引（{e}）"))?;
+                let files = index
+                    .get_files()
+                    .await
+                    .map_err(|e| format!("无法生成搜索索引（{e}）"))?;
+                Ok(files
+                    .into_iter()
+                    .map(|f| (crate::diag::display_path(&f.filename), f.contents))
+                    .filter(|(rel, _)| is_browser_asset(rel))
+                    .collect())
+            })
+        })
+        .as_deref()
+        .map_err(|e| failure(e.clone()))
+}
+
+/// Pagefind's JavaScript and WebAssembly; not the index (ours), nor Pagefind's ready-made
+/// search interfaces (the theme's search page has its own few lines instead).
+fn is_browser_asset(rel: &str) -> bool {
+    let index = rel == "pagefind-entry.json"
+        || rel.ends_with(".pf_meta")
+        || ["fragment/", "index/", "filter/"]
+            .iter()
+            .any(|d| rel.starts_with(d));
+    let unused_ui = [
         "pagefind-ui.",
         "pagefind-modular-ui.",
         "pagefind-component-ui.",
         "pagefind-highlight.",
     ]
     .iter()
-    .any(|p| rel.starts_with(p))
+    .any(|p| rel.starts_with(p));
+    !index && !unused_ui
 }
 
 fn failure(msg: String) -> Diagnostic {

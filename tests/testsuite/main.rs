@@ -10,6 +10,7 @@ mod commands;
 mod errors;
 mod print;
 mod screens;
+mod search;
 mod serve;
 mod site;
 mod support;
