@@ -13,6 +13,7 @@ const RENDERERS: &[(&str, &str)] = &[
     ("share", "src/share.rs"),
     ("site", "src/site"),
     ("search", "src/search.rs"),
+    ("search", "src/search"),
 ];
 
 /// Modules that sit above the renderers and wire them.

@@ -201,7 +201,8 @@ fn print_and_screen_files_are_made_on_request() {
         .collect();
     assert!(!made.is_empty(), "{}", run.stderr);
     assert!(
-        made.iter().all(|p| p.ends_with("share.png") || *p == "pagefind"),
+        made.iter()
+            .all(|p| p.ends_with("share.png") || *p == "pagefind"),
         "serve's print and screen files were made again:\n{}",
         run.stderr
     );
