@@ -185,9 +185,9 @@ pub struct Banner {
     pub text: String,
 }
 
-/// `board.typ`: one scam type on a display board.
+/// What a display board and a handbook chapter both tell of a scam type.
 #[derive(Clone, Debug, Serialize)]
-pub struct Board {
+pub struct ScamSheet {
     pub title: String,
     pub summary: String,
     pub other_names: Vec<String>,
@@ -196,10 +196,17 @@ pub struct Board {
     pub actions: Vec<String>,
     pub never: Vec<String>,
     pub rule: String,
-    pub slogan: String,
     /// The scam's first case.
     pub case: Option<Case>,
-    /// The scam page's quotes (常见话术), shown when there is no case.
+}
+
+/// `board.typ`: one scam type on a display board.
+#[derive(Clone, Debug, Serialize)]
+pub struct Board {
+    #[serde(flatten)]
+    pub sheet: ScamSheet,
+    pub slogan: String,
+    /// The quotes of the scam page's body (what scammers say).
     pub quotes: Vec<String>,
 }
 
@@ -231,15 +238,8 @@ pub struct Handbook {
 /// A scam type's spread in the handbook.
 #[derive(Clone, Debug, Serialize)]
 pub struct HandbookScam {
-    pub title: String,
-    pub summary: String,
-    pub other_names: Vec<String>,
-    pub steps: Vec<String>,
-    pub red_flags: Vec<String>,
-    pub actions: Vec<String>,
-    pub never: Vec<String>,
-    pub rule: String,
-    pub case: Option<Case>,
+    #[serde(flatten)]
+    pub sheet: ScamSheet,
     /// The scam page's body: its quotes and explanations.
     pub blocks: Vec<Block>,
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::data::{self, Data};
 use crate::config::{Config, PaperSize};
-use crate::content::{Kind, KindData, Model, Page, PageId};
+use crate::content::{Kind, KindData, Model, Page, PageId, ScamFields};
 use crate::diag::Diagnostic;
 use crate::markdown;
 
@@ -547,16 +547,8 @@ fn boards(model: &Model, out: &mut Vec<Job>) {
             pages: Pages::Exactly(1),
             qr_url: page_url(&model.config, &page.path),
             data: Data::Board(data::Board {
-                title: page.title.clone(),
-                summary: fields.summary.clone(),
-                other_names: fields.other_names.clone(),
-                steps: fields.steps.clone(),
-                red_flags: fields.red_flags.clone(),
-                actions: fields.actions.clone(),
-                never: fields.never.clone(),
-                rule: fields.rule.clone(),
+                sheet: scam_sheet(model, page, fields),
                 slogan: fields.slogan.clone(),
-                case: first_case(model, page),
                 quotes: markdown::blocks(&page.body)
                     .into_iter()
                     .filter(|b| b.kind == "quote")
@@ -567,19 +559,26 @@ fn boards(model: &Model, out: &mut Vec<Job>) {
     }
 }
 
+/// A scam type as a board and a handbook chapter tell it.
+fn scam_sheet(model: &Model, page: &Page, fields: &ScamFields) -> data::ScamSheet {
+    data::ScamSheet {
+        title: page.title.clone(),
+        summary: fields.summary.clone(),
+        other_names: fields.other_names.clone(),
+        steps: fields.steps.clone(),
+        red_flags: fields.red_flags.clone(),
+        actions: fields.actions.clone(),
+        never: fields.never.clone(),
+        rule: fields.rule.clone(),
+        case: first_case(model, page),
+    }
+}
+
 fn handbook(model: &Model) -> Job {
     let c = &model.config;
     let scams = scams(model)
         .map(|(p, fields)| data::HandbookScam {
-            title: p.title.clone(),
-            summary: fields.summary.clone(),
-            other_names: fields.other_names.clone(),
-            steps: fields.steps.clone(),
-            red_flags: fields.red_flags.clone(),
-            actions: fields.actions.clone(),
-            never: fields.never.clone(),
-            rule: fields.rule.clone(),
-            case: first_case(model, p),
+            sheet: scam_sheet(model, p, fields),
             blocks: markdown::blocks(&p.body),
         })
         .collect();
