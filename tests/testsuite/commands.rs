@@ -12,6 +12,10 @@ fn init_makes_a_campaign_that_builds_at_once() {
     parent.fanzha(&["build", "--root", &dir]).ok();
     assert!(c.path("public/index.html").is_file());
     assert!(c.path("public/scams/shuadan/index.html").is_file());
+    assert!(
+        c.read(".gitignore").contains("/.fanzha-cache"),
+        "the build cache stays out of the campaign's git"
+    );
     parent.fanzha(&["init", &dir]).fails().says("不是空文件夹");
 }
 
