@@ -77,6 +77,36 @@ fn every_material_puts_only_110_under_baojing() {
 }
 
 #[test]
+fn materials_without_a_hotline_block_never_put_96110_under_baojing_either() {
+    let c = built();
+    for material in ["pledge", "signin", "banner"] {
+        let dir = c.path(&format!("public/print/{material}"));
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".pdf") {
+                continue;
+            }
+            seen += 1;
+            let rel = format!("public/print/{material}/{name}");
+            let text: String = pdftotext(c, &rel)
+                .chars()
+                .filter(|ch| !ch.is_whitespace())
+                .collect();
+            assert!(
+                !text.contains("报警96110") && !text.contains("11096110"),
+                "{rel}: 96110 under 报警\n{text}"
+            );
+            for (at, _) in text.match_indices("拨打") {
+                let after: String = text[at..].chars().take(30).collect();
+                assert!(!after.contains("12321"), "{rel}: 12321 to dial: {after}");
+            }
+        }
+        assert!(seen > 0, "no {material} PDFs");
+    }
+}
+
+#[test]
 fn the_site_reaches_12321_by_web_and_text_and_offers_no_96110_under_help() {
     let c = built();
     let site = c.snapshot("public");
