@@ -241,13 +241,15 @@ fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec<Dia
         .collect())
 }
 
+/// Hands `files` to `sink` from every core: writing thousands of small files is I/O the cores
+/// can share (the sink lists them sorted, so the order does not matter).
 fn put_all(sink: &dyn Sink, files: Vec<OutFile>) -> Result<(), Vec<Diagnostic>> {
-    for f in files {
+    use rayon::prelude::*;
+    files.into_par_iter().try_for_each(|f| {
         let path = f.path.clone();
         sink.put(f)
-            .map_err(|e| vec![Diagnostic::error(path, e.to_string())])?;
-    }
-    Ok(())
+            .map_err(|e| vec![Diagnostic::error(path, e.to_string())])
+    })
 }
 
 /// The whole run: every problem of every stage is reported together.
