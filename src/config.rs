@@ -42,6 +42,10 @@ pub struct Config {
     /// `fanzha check` settings.
     #[serde(default)]
     pub check: CheckConfig,
+    /// Keep raw HTML in content as written, scripts and outside pictures included. Off by
+    /// default: content from many hands is untrusted.
+    #[serde(default)]
+    pub unsafe_html: bool,
     /// Free values for templates.
     #[serde(default)]
     pub extra: toml::Table,

@@ -20,6 +20,7 @@ pub mod output;
 pub mod pipeline;
 pub mod print;
 pub mod qr;
+pub mod sanitize;
 pub mod schema;
 pub mod screens;
 pub mod search;

@@ -31,6 +31,8 @@ struct Index {
     section_paths: Vec<String>,
     /// Pages that exist but were not loaded (drafts, or files with errors already reported).
     unloaded: BTreeSet<String>,
+    /// Take scripts and outside resources out of raw HTML (unless `unsafe_html = true`).
+    sanitize: bool,
 }
 
 impl Index {
@@ -113,6 +115,7 @@ pub(super) fn link(
         page_paths,
         section_paths,
         unloaded: unloaded.clone(),
+        sanitize: !config.unsafe_html,
     };
 
     let rendered: Vec<(Page, Vec<Diagnostic>)> = raw_pages
@@ -372,7 +375,7 @@ fn render_body(
     body_line: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    markdown::render(
+    let html = markdown::render(
         body,
         &mut |dest| match resolve_dest(index, dir, path, &dest) {
             Ok(new) => new,
@@ -383,7 +386,33 @@ fn render_body(
                 None
             }
         },
-    )
+    );
+    if !index.sanitize {
+        return html;
+    }
+    let (html, removed) = crate::sanitize::clean(&html);
+    let lower = body.to_lowercase();
+    let mut from = 0;
+    for r in removed {
+        let found = lower[from..]
+            .find(&r.needle.to_lowercase())
+            .map(|i| from + i);
+        let at = found.unwrap_or(0);
+        from = found.map_or(from, |i| i + 1);
+        let pos = crate::diag::Position::of_offset(body, at, body_line);
+        diags.push(
+            Diagnostic::warning(
+                source,
+                format!(
+                    "已删除{}：网页正文里不能带脚本、事件属性或站外图片（内容可能来自多个单位，须防被篡改）；确需保留请在 config.toml 写 unsafe_html = true",
+                    r.what
+                ),
+            )
+            .field("html")
+            .at_line(pos.line),
+        );
+    }
+    html
 }
 
 fn finish_page(

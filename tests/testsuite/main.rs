@@ -9,6 +9,7 @@ mod check;
 mod commands;
 mod errors;
 mod print;
+mod sanitize;
 mod screens;
 mod search;
 mod serve;
