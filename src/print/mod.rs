@@ -151,6 +151,15 @@ struct CacheKey<'a> {
     preview_px: f32,
 }
 
+/// The line of the front-matter key a fitting error names (`rule`, or `case.title` → `case`), in
+/// the content page the job is made from.
+fn field_line(model: &Model, job: &Job, field: &str) -> Option<usize> {
+    let source = job.source.as_ref()?;
+    let page = model.pages.iter().find(|p| &p.source == source)?;
+    let key = field.split('.').next().unwrap_or(field);
+    page.key_lines.get(key).copied()
+}
+
 /// Compiles a job (padding a booklet to a multiple of 4 pages), exports its PDF with the bleed
 /// box and renders its first-page preview.
 fn typeset_job(
@@ -167,16 +176,29 @@ fn typeset_job(
             .unwrap_or_else(|| crate::config::CONFIG_FILE.into())
     };
     let material = job.material();
-    let what = format!("印刷品「{}」{}", material.label(), job.stem);
+    let what = format!(
+        "印刷品「{}」{}（{}×{} 毫米）",
+        material.label(),
+        job.stem,
+        job.size.width_mm,
+        job.size.height_mm
+    );
     let compile = |inputs: &data::Inputs<'_>| {
         engine
             .compile(&material.template(), typeset::inputs(inputs))
             .map_err(|e| match e {
-                CompileError::Overflow { field } => Diagnostic::error(
-                    where_(),
-                    format!("{what}：文字太多，缩到最小字号仍放不下；请精简这段文字"),
-                )
-                .field(field),
+                CompileError::Overflow { field } => {
+                    let line = field_line(model, job, &field);
+                    let d = Diagnostic::error(
+                        where_(),
+                        format!("{what}：文字太多，缩到最小字号仍放不下；请精简这段文字"),
+                    )
+                    .field(field);
+                    match line {
+                        Some(l) => d.at_line(l),
+                        None => d,
+                    }
+                }
                 CompileError::Template(d) => Diagnostic {
                     message: format!("{what}: {}", d.message),
                     ..d

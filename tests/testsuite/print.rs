@@ -224,7 +224,7 @@ fn a_long_headline_shrinks_and_an_impossible_text_fails_by_name() {
     );
     c.fanzha(&["build", "--base-url", BASE])
         .fails()
-        .says("content/scams/shuadan.md: 错误: 字段 `rule`: 印刷品「海报」shuadan-a2：文字太多");
+        .says("content/scams/shuadan.md:12: 错误: 字段 `rule`: 印刷品「海报」shuadan-a2（420×594 毫米）：文字太多");
 }
 
 #[test]
