@@ -44,35 +44,46 @@ fn first_pdf(c: &Campaign, material: &str) -> String {
     format!("public/print/{material}/{}", pdfs[0])
 }
 
+/// The PDF's text without spaces or line breaks, so a label and its number read as one run.
+fn joined_text(c: &Campaign, rel: &str) -> String {
+    pdftotext(c, rel)
+        .chars()
+        .filter(|ch| !ch.is_whitespace())
+        .collect()
+}
+
+/// What no material may print: 96110 under 报警, 12321 as a number to dial, 96110 to dial at once.
+#[track_caller]
+fn assert_nothing_misplaced(rel: &str, text: &str) {
+    assert!(
+        !text.contains("报警96110") && !text.contains("11096110"),
+        "{rel}: 96110 under 报警\n{text}"
+    );
+    for (at, _) in text.match_indices("拨打") {
+        let after: String = text[at..].chars().take(30).collect();
+        assert!(!after.contains("12321"), "{rel}: 12321 to dial: {after}");
+    }
+    for (at, _) in text.match_indices("请立即拨打") {
+        let after: String = text[at..].chars().take(12).collect();
+        assert!(
+            !after.contains("96110"),
+            "{rel}: 96110 to dial at once: {after}"
+        );
+    }
+}
+
 #[test]
 fn every_material_puts_only_110_under_baojing() {
     let c = built();
     for material in ["poster", "board", "flyer", "trifold", "letter", "handbook"] {
         let rel = first_pdf(c, material);
-        let text: String = pdftotext(c, &rel)
-            .chars()
-            .filter(|ch| !ch.is_whitespace())
-            .collect();
+        let text = joined_text(c, &rel);
         assert!(text.contains("报警110"), "{rel}: no 报警 110\n{text}");
         assert!(
             text.contains("劝阻咨询96110"),
             "{rel}: 96110 not under its consult label\n{text}"
         );
-        assert!(
-            !text.contains("报警96110") && !text.contains("11096110"),
-            "{rel}: 96110 under 报警\n{text}"
-        );
-        for (at, _) in text.match_indices("拨打") {
-            let after: String = text[at..].chars().take(30).collect();
-            assert!(!after.contains("12321"), "{rel}: 12321 to dial: {after}");
-        }
-        for (at, _) in text.match_indices("请立即拨打") {
-            let after: String = text[at..].chars().take(12).collect();
-            assert!(
-                !after.contains("96110"),
-                "{rel}: 96110 to dial at once: {after}"
-            );
-        }
+        assert_nothing_misplaced(&rel, &text);
     }
 }
 
@@ -89,18 +100,7 @@ fn materials_without_a_hotline_block_never_put_96110_under_baojing_either() {
             }
             seen += 1;
             let rel = format!("public/print/{material}/{name}");
-            let text: String = pdftotext(c, &rel)
-                .chars()
-                .filter(|ch| !ch.is_whitespace())
-                .collect();
-            assert!(
-                !text.contains("报警96110") && !text.contains("11096110"),
-                "{rel}: 96110 under 报警\n{text}"
-            );
-            for (at, _) in text.match_indices("拨打") {
-                let after: String = text[at..].chars().take(30).collect();
-                assert!(!after.contains("12321"), "{rel}: 12321 to dial: {after}");
-            }
+            assert_nothing_misplaced(&rel, &joined_text(c, &rel));
         }
         assert!(seen > 0, "no {material} PDFs");
     }
