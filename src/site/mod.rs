@@ -3,6 +3,7 @@
 //! 404, the search page). It writes nothing; `output` does.
 
 mod assets;
+mod csp;
 mod feeds;
 pub mod phones;
 pub mod theme;
@@ -409,7 +410,7 @@ fn render_prepared(
         let name = e.name().unwrap_or(&template).to_string();
         template_error(&theme.template_path(&model.root, &name), &e)
     })?;
-    Ok(OutFile::bytes(out_path, html))
+    Ok(OutFile::bytes(out_path, csp::apply(html)))
 }
 
 /// The `phones` filter: text (escaped first) or trusted HTML with every hotline number made a

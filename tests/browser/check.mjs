@@ -1,7 +1,8 @@
 // Real-browser checks of a built fanzha site served at BASE (run by tests/testsuite/browser.rs).
 // Usage: node check.mjs <base-url> <page-path>...   (paths relative to the base, e.g. scams/shuadan/)
 // Prints one JSON object: horizontal overflow per viewport, search results, 大字模式 across a
-// navigation, the page with JavaScript off, and axe-core's serious/critical violations.
+// navigation, the page with JavaScript off, axe-core's serious/critical violations, and every
+// Content-Security-Policy violation (also on the pages of a running `fanzha serve` at SERVE_BASE).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";
@@ -18,7 +19,8 @@ const browser = await puppeteer.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
 });
-const out = { overflow: [], pages_checked: 0, outside_requests: [], search: {}, big: {}, nojs: {}, axe: {} };
+const out = { overflow: [], pages_checked: 0, outside_requests: [], search: {}, big: {}, nojs: {}, axe: {},
+  csp_violations: [], csp: {} };
 const origin = new URL(base).origin;
 
 async function open(viewport, js = true) {
@@ -26,7 +28,15 @@ async function open(viewport, js = true) {
   await page.setViewport(viewport);
   await page.setJavaScriptEnabled(js);
   page.on("request", r => { if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) out.outside_requests.push(r.url()); });
+  watchCsp(page);
   return page;
+}
+
+// Chromium reports each CSP violation as a console error ("Refused to …").
+function watchCsp(page, into = out.csp_violations) {
+  page.on("console", m => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) into.push({ page: page.url(), text: m.text() });
+  });
 }
 
 // No page scrolls sideways, at either size.
@@ -96,9 +106,42 @@ if (process.env.PRINT_PAGE && process.env.PRINT_PDF) {
   await page.close();
 }
 
-// axe-core on the pages asked for, at phone size.
+// The policy is enforced: a script injected into the home page does not run, and is reported.
+{
+  const page = await browser.newPage();
+  const seen = [];
+  watchCsp(page, seen);
+  await page.goto(base, { waitUntil: "load" });
+  out.csp.injected_ran = await page.evaluate(() => {
+    const s = document.createElement("script");
+    s.textContent = "window.__injected = 1";
+    document.body.append(s);
+    return window.__injected === 1;
+  });
+  await new Promise(r => setTimeout(r, 200));
+  out.csp.injected_reported = seen.length > 0;
+  await page.close();
+}
+
+// `fanzha serve`: its live-reload script runs under the same policy and opens its event stream.
+if (process.env.SERVE_BASE) {
+  const page = await browser.newPage();
+  let events = false;
+  page.on("request", r => { if (r.url().includes("/__fanzha/events")) events = true; });
+  watchCsp(page);
+  for (const p of ["", "scams/shuadan/", "search/"]) {
+    await page.goto(process.env.SERVE_BASE + p, { waitUntil: "load" });
+  }
+  await new Promise(r => setTimeout(r, 300));
+  out.csp.serve_reload_connected = events;
+  await page.close();
+}
+
+// axe-core on the pages asked for, at phone size (its script is injected inline, so the page's
+// policy is bypassed for it alone).
 for (const p of AXE_PAGES) {
   const page = await open(VIEWPORTS[0]);
+  await page.setBypassCSP(true);
   await page.goto(base + p, { waitUntil: "load" });
   if (p.startsWith("search/")) {
     await page.type("#q", "刷单");

@@ -141,6 +141,12 @@ fn nothing_in_the_site_points_outside_it() {
                 }
             }
         }
+        assert!(
+            html.contains(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self';"
+            ),
+            "{path} has no Content-Security-Policy"
+        );
         for marker in ["@import", "url(http", "url(//", "import(\"http"] {
             assert!(!html.contains(marker), "{path} contains {marker}");
         }
@@ -266,6 +272,7 @@ fn in_chromium_pages_fit_search_finds_and_big_type_persists() {
     let axe_pages = "index.html,scams/shuadan/,cases/shuadan-college-student/,search/";
     let pdf_dir = tempfile::tempdir().unwrap();
     let pdf = pdf_dir.path().join("shuadan.pdf");
+    let serve = crate::serve::Server::start_in(built().public.parent().unwrap());
     let out = Command::new("node")
         .arg(dir.join("check.mjs"))
         .arg(&built().served)
@@ -273,6 +280,7 @@ fn in_chromium_pages_fit_search_finds_and_big_type_persists() {
         .env("AXE_PAGES", axe_pages)
         .env("PRINT_PAGE", "scams/shuadan/")
         .env("PRINT_PDF", &pdf)
+        .env("SERVE_BASE", serve.url())
         .env("CHROME_PATH", chromium())
         .output()
         .unwrap();
@@ -290,6 +298,13 @@ fn in_chromium_pages_fit_search_finds_and_big_type_persists() {
         "pages scroll sideways"
     );
     assert_eq!(r["outside_requests"], serde_json::json!([]));
+    // Every page, the search (WebAssembly), 大字模式 (inline scripts allowed by hash, asserted
+    // working below) and serve's reload script run under the policy without a violation, and
+    // the policy is really enforced.
+    assert_eq!(r["csp_violations"], serde_json::json!([]));
+    assert_eq!(r["csp"]["injected_ran"], false, "an injected script ran");
+    assert_eq!(r["csp"]["injected_reported"], true);
+    assert_eq!(r["csp"]["serve_reload_connected"], true);
     let hits = |q: &str| -> Vec<String> {
         r["search"][q]
             .as_array()

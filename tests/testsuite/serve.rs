@@ -2,22 +2,28 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::Campaign;
 
 /// A running `fanzha serve`, stopped when dropped.
-struct Server {
+pub struct Server {
     child: Child,
     addr: SocketAddr,
 }
 
 impl Server {
     fn start(c: &Campaign) -> Server {
+        Server::start_in(&c.root)
+    }
+
+    /// `fanzha serve` on the campaign at `root`.
+    pub fn start_in(root: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_fanzha"))
             .args(["serve", "--port", "0"])
-            .current_dir(&c.root)
+            .current_dir(root)
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
@@ -31,6 +37,11 @@ impl Server {
         // Keep reading so the server never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
         Server { child, addr }
+    }
+
+    /// `http://ADDR/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
     }
 
     /// Status and body of `GET raw`, with the path sent exactly as given.
