@@ -17,6 +17,7 @@ pub struct Removed {
 /// Elements that run code, embed other documents or change how the page loads.
 const DROPPED: &[&str] = &[
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link", "meta",
+    "style",
 ];
 
 /// Elements whose `src` loads a picture, a sound or a film.
@@ -106,6 +107,11 @@ fn unsafe_attribute(tag: &str, name: &str, value: &str) -> Option<Unsafe> {
             v.split(':').next().unwrap_or("").to_string() + ":",
         ));
     }
+    // A `data:` address can carry a whole page with its scripts; only pictures may be inline.
+    let inline_picture = matches!(tag, "img" | "source") && v.starts_with("data:image/");
+    if v.starts_with("data:") && !inline_picture {
+        return Some(Unsafe::Attribute("data:".into()));
+    }
     let outside = v.starts_with("http:") || v.starts_with("https:") || v.starts_with("//");
     (outside && LOADING.contains(&tag) && name != "href").then_some(Unsafe::Outside)
 }
@@ -121,11 +127,14 @@ mod tests {
              <img src=\"a.png\" alt=\"图\" onerror=\"alert(1)\">\
              <a href=\"javascript:alert(1)\">点我</a>\
              <img src=\"https://evil.example/x.png\" alt=\"外\">\
-             <a href=\"https://www.12321.cn\">12321</a>",
+             <a href=\"https://www.12321.cn\">12321</a>\
+             <style>p{color:red}</style><a href=\"data:text/html,<b>x</b>\">页</a>\
+             <img src=\"data:image/png;base64,iVBO\" alt=\"点\">",
         );
         assert_eq!(
             html,
-            "<p>你好</p><img src=\"a.png\" alt=\"图\"><a>点我</a><a href=\"https://www.12321.cn\">12321</a>"
+            "<p>你好</p><img src=\"a.png\" alt=\"图\"><a>点我</a><a href=\"https://www.12321.cn\">12321</a>\
+             <a>页</a><img src=\"data:image/png;base64,iVBO\" alt=\"点\">"
         );
         let needles: Vec<&str> = removed.iter().map(|r| r.needle.as_str()).collect();
         assert_eq!(
@@ -134,7 +143,9 @@ mod tests {
                 "<script",
                 "onerror=",
                 "javascript:",
-                "https://evil.example/x.png"
+                "https://evil.example/x.png",
+                "<style",
+                "data:"
             ]
         );
     }
