@@ -49,6 +49,12 @@ impl Key {
     }
 }
 
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
 /// The cache of one build (or of one `serve` session), counting what it made and reused.
 pub struct Cache {
     dir: Option<PathBuf>,

@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::diag::display_path;
 use crate::output;
 use crate::pipeline;
+use crate::stamp;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -57,6 +58,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         kits: pipeline::Kits::from_args(&args.skip, args.crop_marks),
         no_cache: args.no_cache,
     };
+    let inputs = (!args.no_cache).then(|| {
+        let described = format!("{:?} {:?}", options.base_url, options.kits);
+        stamp::inputs(&root, &out, &described)
+    });
+    if let Some(report) = inputs.as_ref().and_then(|k| stamp::current(&root, &out, k)) {
+        drop(staging);
+        up_to_date(&report, &out, start);
+        return Ok(ExitCode::SUCCESS);
+    }
+    stamp::forget(&root, &out);
     let summary = match pipeline::run(&root, &options, &staging) {
         Ok(s) => s,
         Err(report) => {
@@ -67,13 +78,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Ok(code);
         }
     };
-    super::print_diagnostics(summary.warnings);
+    let warnings = super::print_diagnostics(summary.warnings);
     let (files, bytes) = staging.totals();
     if let Err(e) = staging.commit() {
         eprintln!("错误: {e}");
         return Ok(ExitCode::from(1));
     }
     let m = &summary.model;
+    if let Some(inputs) = &inputs {
+        let report = stamp::Report {
+            warnings,
+            pages: m.pages.len(),
+            sections: m.sections.len(),
+            files,
+            bytes,
+        };
+        stamp::record(&root, &out, inputs, report);
+    }
     eprintln!(
         "构建完成：{} 个页面，{} 个栏目，共 {files} 个文件（{}），写入 {}，用时 {} 秒。",
         m.pages.len(),
@@ -94,4 +115,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Nothing changed since the last build of `out`: says so, with that build's warnings again.
+fn up_to_date(report: &stamp::Report, out: &std::path::Path, start: Instant) {
+    for w in &report.warnings {
+        eprintln!("{w}");
+    }
+    eprintln!(
+        "无需重新构建：内容、模板、字体和选项都与上次构建相同，{} 也未被改动（{} 个页面，{} 个栏目，共 {} 个文件，{}），用时 {} 秒。",
+        display_path(out),
+        report.pages,
+        report.sections,
+        report.files,
+        crate::zh::bytes_text(report.bytes as usize),
+        super::seconds_since(start)
+    );
 }

@@ -53,18 +53,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Prints diagnostics to stderr, sorted, errors and warnings alike.
-pub fn print_diagnostics(diags: Vec<Diagnostic>) {
+/// Prints diagnostics to stderr, sorted, errors and warnings alike; returns them as printed.
+pub fn print_diagnostics(diags: Vec<Diagnostic>) -> Vec<String> {
     let report = Report { diagnostics: diags };
-    for d in report.sorted() {
-        eprintln!("{d}");
+    let lines: Vec<String> = report.sorted().iter().map(ToString::to_string).collect();
+    for line in &lines {
+        eprintln!("{line}");
     }
+    lines
 }
 
 /// Prints a failed run's diagnostics and its closing line; returns the failure exit code.
 pub fn fail(report: Report, what: &str) -> ExitCode {
     let errors = report.error_count();
-    print_diagnostics(report.diagnostics);
+    let _ = print_diagnostics(report.diagnostics);
     eprintln!("{what}：共 {errors} 个错误。");
     ExitCode::from(1)
 }

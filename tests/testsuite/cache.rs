@@ -34,6 +34,12 @@ fn cached_builds_equal_uncached_ones_and_edits_remake_only_what_depends_on_them(
     assert!(made_cold > 200 && reused_cold == 0, "{}", cold.stderr);
     let first = c.snapshot("public");
 
+    // Nothing changed: the output folder is left as it is, and the build says so.
+    let again = c.build().ok();
+    again.says("无需重新构建");
+    assert!(c.snapshot("public") == first);
+    // A file taken out of the output makes the next build a real one, from the cache.
+    std::fs::remove_file(c.path("public/index.html")).unwrap();
     let warm = c.build().ok();
     assert_eq!(counts(&warm.stderr), (0, made_cold), "{}", warm.stderr);
     assert!(
@@ -52,11 +58,11 @@ fn cached_builds_equal_uncached_ones_and_edits_remake_only_what_depends_on_them(
     let entry = walkdir::WalkDir::new(c.path(".fanzha-cache"))
         .into_iter()
         .map(Result::unwrap)
-        .find(|e| e.file_type().is_file())
+        .find(|e| e.file_type().is_file() && !e.path().to_string_lossy().contains("stamps"))
         .unwrap();
     let bytes = std::fs::read(entry.path()).unwrap();
     std::fs::write(entry.path(), &bytes[..bytes.len() / 2]).unwrap();
-    let repaired = c.build().ok();
+    let repaired = c.fanzha(&["build", "--output", "repaired"]).ok();
     assert_eq!(
         counts(&repaired.stderr),
         (1, made_cold - 1),
@@ -64,7 +70,7 @@ fn cached_builds_equal_uncached_ones_and_edits_remake_only_what_depends_on_them(
         repaired.stderr
     );
     assert!(
-        c.snapshot("public") == first,
+        c.snapshot("repaired") == first,
         "a damaged entry changed the output"
     );
 
@@ -114,4 +120,42 @@ fn clean_removes_the_cache() {
     c.fanzha(&["clean"]).ok().says("已清除构建缓存");
     assert!(!c.path(".fanzha-cache").exists());
     c.fanzha(&["clean"]).ok().says("没有构建缓存需要清除");
+}
+
+#[test]
+fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
+    let c = Campaign::fixture("valid");
+    let quick = [
+        "build", "--skip", "print", "--skip", "screens", "--skip", "share",
+    ];
+    c.fanzha(&quick).ok();
+    c.fanzha(&quick).ok().says("无需重新构建");
+    // Any file of the campaign, a changed option, an output file edited by hand, or the
+    // build cache cleaned: a real build again.
+    let real = |c: &Campaign, args: &[&str]| {
+        let run = c.fanzha(args).ok();
+        run.lacks("无需重新构建");
+        assert!(run.stderr.contains("构建完成"), "{}", run.stderr);
+    };
+    c.write("static/extra.txt", "新文件");
+    real(&c, &quick);
+    assert_eq!(c.read("public/extra.txt"), "新文件");
+    real(
+        &c,
+        &[&quick[..], &["--base-url", "https://example.org/"]].concat(),
+    );
+    c.fanzha(&[&quick[..], &["--base-url", "https://example.org/"]].concat())
+        .ok()
+        .says("无需重新构建");
+    c.write("public/extra.txt", "改动过");
+    real(
+        &c,
+        &[&quick[..], &["--base-url", "https://example.org/"]].concat(),
+    );
+    assert_eq!(c.read("public/extra.txt"), "新文件");
+    c.fanzha(&["clean"]).ok();
+    real(
+        &c,
+        &[&quick[..], &["--base-url", "https://example.org/"]].concat(),
+    );
 }
