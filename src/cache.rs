@@ -49,6 +49,12 @@ impl Key {
     }
 }
 
+impl Key {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.hex())
@@ -112,6 +118,21 @@ impl Cache {
             .expect("no maker panicked")
             .push(label.to_string());
         // A cache that cannot be written only costs time next build.
+        let _ = self.put(key, &blobs);
+        Ok(blobs)
+    }
+
+    /// Like [`Cache::get_or_make`], for a part of a product (one page's share of the search
+    /// index): stored and reused the same way, but not counted nor listed — its product is.
+    pub fn part<E>(
+        &self,
+        key: &Key,
+        make: impl FnOnce() -> Result<Vec<Vec<u8>>, E>,
+    ) -> Result<Vec<Vec<u8>>, E> {
+        if let Some(blobs) = self.get(key) {
+            return Ok(blobs);
+        }
+        let blobs = make()?;
         let _ = self.put(key, &blobs);
         Ok(blobs)
     }

@@ -193,26 +193,41 @@ pub fn render_site(
     Ok(count)
 }
 
-/// The search bundle of `site`, taken from the cache when the same fanzha indexed the same pages
-/// before (a site rebuilt unchanged is not indexed again).
+/// The search bundle of `site`. Each page's share of the index is kept in the cache under the
+/// page's HTML, and the bundle under all of them: a site rebuilt unchanged is not indexed
+/// again, and one with a page edited reads only that page again.
 fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    use crate::search::PageIndex;
+    use rayon::prelude::*;
     let id = crate::cache::program_id();
-    let pages = site
-        .iter()
+    let pages: Vec<(&str, &str)> = site
+        .par_iter()
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| match &f.content {
-            crate::output::Content::Bytes(b) => Some([f.path.as_bytes(), b.as_slice()]),
+            crate::output::Content::Bytes(b) => {
+                Some((f.path.as_str(), std::str::from_utf8(b).ok()?))
+            }
             crate::output::Content::Copy(_) => None,
         })
-        .flatten();
+        .filter(|(_, html)| PageIndex::wanted(html))
+        .collect();
+    let keys: Vec<Key> = pages
+        .par_iter()
+        .map(|(path, html)| Key::of(&[&id, b"search-page", path.as_bytes(), html.as_bytes()]))
+        .collect();
     let key = Key::of_iter(
-        std::iter::once(id.as_slice())
-            .chain(std::iter::once(b"search".as_slice()))
-            .chain(pages),
+        [id.as_slice(), b"search".as_slice()]
+            .into_iter()
+            .chain(keys.iter().map(Key::as_bytes)),
     );
     let blobs = cache
         .get_or_make(crate::search::BUNDLE_DIR, &key, || {
-            let files = crate::search::index(site)?;
+            let read: Vec<PageIndex> = pages
+                .par_iter()
+                .zip(&keys)
+                .map(|((path, html), key)| page_index_cached(cache, key, path, html))
+                .collect::<Result<_, _>>()?;
+            let files = crate::search::bundle(read)?;
             let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
             let mut blobs = vec![serde_json::to_vec(&names).expect("names serialize")];
             for f in &files {
@@ -239,6 +254,22 @@ fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec<Dia
         .zip(bytes.iter().cloned())
         .map(|(n, b)| OutFile::bytes(n, b))
         .collect())
+}
+
+/// One page's share of the search index, from the cache or read now (and stored). An entry
+/// that is not a page's share is read again.
+fn page_index_cached(
+    cache: &Cache,
+    key: &Key,
+    path: &str,
+    html: &str,
+) -> Result<crate::search::PageIndex, Diagnostic> {
+    use crate::search::PageIndex;
+    let blobs = cache.part(key, || PageIndex::read(path, html).map(|p| p.to_blobs()))?;
+    match PageIndex::from_blobs(&blobs) {
+        Some(page) => Ok(page),
+        None => PageIndex::read(path, html),
+    }
 }
 
 /// Hands `files` to `sink` from every core: writing thousands of small files is I/O the cores

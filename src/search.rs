@@ -108,16 +108,20 @@ impl Indexer {
         if let Some((_, d)) = first_error {
             return Err(d);
         }
-        let files = bundle::write(partials, self.pages as usize);
-        let mut out: Vec<OutFile> = pagefind_assets()?
-            .iter()
-            .cloned()
-            .chain(files)
-            .map(|(rel, bytes)| OutFile::bytes(format!("{BUNDLE_DIR}/{rel}"), bytes))
-            .collect();
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+        bundle_files(bundle::write(partials, self.pages as usize))
     }
+}
+
+/// The index's files with Pagefind's browser side, under `pagefind/`, sorted by path.
+fn bundle_files(files: Files) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut out: Vec<OutFile> = pagefind_assets()?
+        .iter()
+        .cloned()
+        .chain(files)
+        .map(|(rel, bytes)| OutFile::bytes(format!("{BUNDLE_DIR}/{rel}"), bytes))
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
 }
 
 /// Convenience kept for existing callers: indexes the `.html` files of `pages`.
@@ -159,6 +163,13 @@ fn read_page(
     path: String,
     html: &str,
 ) -> Result<(), String> {
+    let (record, words) = read(path, html)?;
+    partial.add_page(record, seq, words);
+    Ok(())
+}
+
+/// One page as the index needs it: its record (with its compressed fragment) and its words.
+fn read(path: String, html: &str) -> Result<(bundle::PageRecord, bundle::PageWords), String> {
     let page = extract::extract(html)?;
     let digested = words::digest(&page);
     let url = page_url(&path);
@@ -171,8 +182,9 @@ fn read_page(
         anchors: &digested.anchors,
     };
     let json = serde_json::to_vec(&fragment).map_err(|e| e.to_string())?;
-    partial.pages.push(bundle::PageRecord {
-        seq,
+    let words = bundle::PageWords::of(digested.words, digested.meta_words);
+    let record = bundle::PageRecord {
+        seq: 0,
         path,
         url,
         full_hash: format!("{}_{}", bundle::LANGUAGE, bundle::full_hash(&json)),
@@ -182,10 +194,83 @@ fn read_page(
         sort: page.sort,
         meta_fields: page.meta.into_keys().collect(),
         has_custom_body: page.has_custom_body,
-        has_words: !digested.words.is_empty(),
-    });
-    partial.add_words(seq, digested.words, digested.meta_words);
-    Ok(())
+        has_words: !words.is_empty(),
+    };
+    Ok((record, words))
+}
+
+/// One page read for the index, kept between builds (in the build cache) so that a site with
+/// one page changed reads only that page again.
+pub struct PageIndex {
+    record: bundle::PageRecord,
+    words: bundle::PageWords,
+}
+
+impl PageIndex {
+    /// Whether the page takes part in the index at all (it marks `data-pagefind-body`).
+    pub fn wanted(html: &str) -> bool {
+        html.contains("data-pagefind-body")
+    }
+
+    /// Reads the page at site path `path`.
+    pub fn read(path: &str, html: &str) -> Result<PageIndex, Diagnostic> {
+        let (record, words) = read(path.to_string(), html)
+            .map_err(|e| failure(format!("{path}: 无法加入搜索索引（{e}）")))?;
+        Ok(PageIndex { record, words })
+    }
+
+    /// The page as bytes: its record, its fragment, its words.
+    pub fn to_blobs(&self) -> Vec<Vec<u8>> {
+        vec![
+            serde_json::to_vec(&self.record).expect("records serialize"),
+            self.record.fragment_gz.clone(),
+            self.words.to_bytes(),
+        ]
+    }
+
+    /// The page [`PageIndex::to_blobs`] wrote; `None` if the blobs are not such a page.
+    pub fn from_blobs(blobs: &[Vec<u8>]) -> Option<PageIndex> {
+        let [record, fragment, words] = blobs else {
+            return None;
+        };
+        let mut record: bundle::PageRecord = serde_json::from_slice(record).ok()?;
+        record.fragment_gz = fragment.clone();
+        Some(PageIndex {
+            record,
+            words: bundle::PageWords::from_bytes(words)?,
+        })
+    }
+}
+
+/// The search bundle of pages read by [`PageIndex::read`], in any order: numbered by path, so
+/// the same pages give the same files.
+pub fn bundle(mut pages: Vec<PageIndex>) -> Result<Vec<OutFile>, Diagnostic> {
+    pages.sort_by(|a, b| a.record.path.cmp(&b.record.path));
+    let count = pages.len();
+    let threads = rayon::current_num_threads().max(1);
+    let per_part = count.div_ceil(threads).max(1);
+    let mut parts: Vec<Vec<(u32, PageIndex)>> = Vec::new();
+    for (seq, page) in pages.into_iter().enumerate() {
+        if seq % per_part == 0 {
+            parts.push(Vec::with_capacity(per_part));
+        }
+        parts
+            .last_mut()
+            .expect("just pushed")
+            .push((seq as u32, page));
+    }
+    use rayon::prelude::*;
+    let partials: Vec<bundle::Partial> = parts
+        .into_par_iter()
+        .map(|part| {
+            let mut partial = bundle::Partial::default();
+            for (seq, page) in part {
+                partial.add_page(page.record, seq, page.words);
+            }
+            partial
+        })
+        .collect();
+    bundle_files(bundle::write(partials, count))
 }
 
 /// The page's address as Pagefind gives it: `/` + its path without `index.html`, with what a

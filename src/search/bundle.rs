@@ -29,12 +29,15 @@ const CHUNK_SIZE: usize = 20_000;
 const GZIP_LEVEL: u32 = 6;
 
 /// One indexed page, as kept until the bundle is written.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(super) struct PageRecord {
+    #[serde(skip)]
     pub seq: u32,
     pub path: String,
     pub url: String,
     /// `zh_` and the SHA-1 of the fragment, as Pagefind writes it.
     pub full_hash: String,
+    #[serde(skip)]
     pub fragment_gz: Vec<u8>,
     pub word_count: usize,
     pub filters: BTreeMap<String, Vec<String>>,
@@ -67,93 +70,139 @@ struct PagePositions {
     meta_locs: Vec<i32>,
 }
 
-impl Partial {
-    /// Adds a page's words to the postings.
-    pub fn add_words(
-        &mut self,
-        seq: u32,
+/// One page's words, each with its postings record for the page (see [`Postings::push`]) but
+/// the page's number, which is only known when the bundle is put together: what a page
+/// contributes to the word index, kept in the build cache between builds.
+#[derive(Default)]
+pub(super) struct PageWords(Vec<(Box<str>, Vec<u8>)>);
+
+impl PageWords {
+    /// Packs a page's words and metadata words.
+    pub fn of(
         words: FxMap<String, Vec<Occurrence>>,
         meta_words: FxMap<String, Vec<MetaOccurrence>>,
-    ) {
+    ) -> PageWords {
         let mut meta_words = meta_words;
+        let mut out = Vec::with_capacity(words.len() + meta_words.len());
         for (word, occurrences) in words {
             let meta = meta_words.remove(&word).unwrap_or_default();
-            self.add_word(seq, word, occurrences, meta);
+            out.push((word.into_boxed_str(), word_record(occurrences, meta)));
         }
         for (word, meta) in meta_words {
-            self.add_word(seq, word, Vec::new(), meta);
+            out.push((word.into_boxed_str(), word_record(Vec::new(), meta)));
         }
+        // The same bytes for the same page, whatever order the hash map gave.
+        out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        PageWords(out)
     }
 
-    fn add_word(
-        &mut self,
-        seq: u32,
-        word: String,
-        occurrences: Vec<Occurrence>,
-        meta: Vec<MetaOccurrence>,
-    ) {
-        // Occurrences written with diacritics are kept as variants of the plain key.
-        let mut plain = Vec::new();
-        let mut variants: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
-        for o in occurrences {
-            match &o.original {
-                None => plain.push(o),
-                Some(form) => variants.entry(form.clone()).or_default().push(o),
-            }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Word, record, word, record…, each with its length.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = Vec::new();
+        put_uint(&mut b, self.0.len() as u64);
+        for (word, record) in &self.0 {
+            put_uint(&mut b, word.len() as u64);
+            b.extend_from_slice(word.as_bytes());
+            put_uint(&mut b, record.len() as u64);
+            b.extend_from_slice(record);
         }
-        let mut meta_plain = Vec::new();
-        let mut meta_variants: BTreeMap<String, Vec<MetaOccurrence>> = BTreeMap::new();
-        for o in meta {
-            match &o.original {
-                None => meta_plain.push(o),
-                Some(form) => meta_variants.entry(form.clone()).or_default().push(o),
-            }
+        b
+    }
+
+    /// The words [`PageWords::to_bytes`] wrote; `None` if the bytes are not such a list.
+    pub fn from_bytes(bytes: &[u8]) -> Option<PageWords> {
+        let mut r = Reader { bytes, at: 0 };
+        let n = r.checked_uint()? as usize;
+        let mut out = Vec::with_capacity(n.min(bytes.len()));
+        for _ in 0..n {
+            let word = std::str::from_utf8(r.checked_bytes()?).ok()?;
+            let record = r.checked_bytes()?.to_vec();
+            out.push((word.into(), record));
         }
-        let main = (!plain.is_empty() || !meta_plain.is_empty()).then(|| PagePositions {
-            locs: packed_locs(plain),
-            meta_locs: packed_meta_locs(meta_plain),
-        });
-        let mut forms: Vec<(String, PagePositions)> = variants
-            .into_iter()
-            .map(|(form, o)| {
-                (
-                    form,
-                    PagePositions {
-                        locs: packed_locs(o),
-                        meta_locs: Vec::new(),
-                    },
-                )
-            })
-            .collect();
-        for (form, o) in meta_variants {
-            let meta_locs = packed_meta_locs(o);
-            match forms.iter_mut().find(|(f, _)| *f == form) {
-                Some((_, p)) => p.meta_locs = meta_locs,
-                None => forms.push((
-                    form,
-                    PagePositions {
-                        locs: Vec::new(),
-                        meta_locs,
-                    },
-                )),
-            }
-        }
-        let postings = match self.words.get_mut(word.as_str()) {
-            Some(p) => p,
-            None => self.words.entry(word.into_boxed_str()).or_default(),
-        };
-        postings.push(seq, main.as_ref(), &forms);
+        (r.at == bytes.len()).then_some(PageWords(out))
     }
 }
 
+impl Partial {
+    /// Adds a page: its record, and its words to the postings. Pages must come in increasing
+    /// `seq` within one partial.
+    pub fn add_page(&mut self, mut record: PageRecord, seq: u32, words: PageWords) {
+        record.seq = seq;
+        self.pages.push(record);
+        for (word, bytes) in words.0 {
+            let postings = match self.words.get_mut(&*word) {
+                Some(p) => p,
+                None => self.words.entry(word).or_default(),
+            };
+            put_uint(&mut postings.bytes, u64::from(seq - postings.last_seq));
+            postings.last_seq = seq;
+            postings.bytes.extend_from_slice(&bytes);
+        }
+    }
+}
+
+/// A word's record for one page: its positions, and those of its forms with diacritics.
+fn word_record(occurrences: Vec<Occurrence>, meta: Vec<MetaOccurrence>) -> Vec<u8> {
+    // Occurrences written with diacritics are kept as variants of the plain key.
+    let mut plain = Vec::new();
+    let mut variants: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
+    for o in occurrences {
+        match &o.original {
+            None => plain.push(o),
+            Some(form) => variants.entry(form.clone()).or_default().push(o),
+        }
+    }
+    let mut meta_plain = Vec::new();
+    let mut meta_variants: BTreeMap<String, Vec<MetaOccurrence>> = BTreeMap::new();
+    for o in meta {
+        match &o.original {
+            None => meta_plain.push(o),
+            Some(form) => meta_variants.entry(form.clone()).or_default().push(o),
+        }
+    }
+    let main = (!plain.is_empty() || !meta_plain.is_empty()).then(|| PagePositions {
+        locs: packed_locs(plain),
+        meta_locs: packed_meta_locs(meta_plain),
+    });
+    let mut forms: Vec<(String, PagePositions)> = variants
+        .into_iter()
+        .map(|(form, o)| {
+            (
+                form,
+                PagePositions {
+                    locs: packed_locs(o),
+                    meta_locs: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    for (form, o) in meta_variants {
+        let meta_locs = packed_meta_locs(o);
+        match forms.iter_mut().find(|(f, _)| *f == form) {
+            Some((_, p)) => p.meta_locs = meta_locs,
+            None => forms.push((
+                form,
+                PagePositions {
+                    locs: Vec::new(),
+                    meta_locs,
+                },
+            )),
+        }
+    }
+    let mut b = Vec::new();
+    Postings::encode(&mut b, main.as_ref(), &forms);
+    b
+}
+
 impl Postings {
-    /// Record: seq delta, 1 + whether the key itself occurs, its locs and meta_locs, the number
-    /// of variants, each variant's form, locs and meta_locs. Numbers are LEB128 varints (signed
-    /// ones zigzag-coded).
-    fn push(&mut self, seq: u32, main: Option<&PagePositions>, forms: &[(String, PagePositions)]) {
-        let b = &mut self.bytes;
-        put_uint(b, u64::from(seq - self.last_seq));
-        self.last_seq = seq;
+    /// A page's record: seq delta (written by [`Partial::add_page`]), then whether the key itself
+    /// occurs, its locs and meta_locs, the number of variants, each variant's form, locs and
+    /// meta_locs. Numbers are LEB128 varints (signed ones zigzag-coded).
+    fn encode(b: &mut Vec<u8>, main: Option<&PagePositions>, forms: &[(String, PagePositions)]) {
         put_uint(b, u64::from(main.is_some()));
         if let Some(p) = main {
             put_ints(b, &p.locs);
@@ -212,6 +261,29 @@ impl<'a> Reader<'a> {
             into.push(((z >> 1) as i32) ^ -((z & 1) as i32));
         }
         start..into.len()
+    }
+
+    /// A varint that may be cut short (bytes read back from the cache).
+    fn checked_uint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *self.bytes.get(self.at)?;
+            self.at += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// A length and that many bytes, if all there.
+    fn checked_bytes(&mut self) -> Option<&'a [u8]> {
+        let n = usize::try_from(self.checked_uint()?).ok()?;
+        let end = self.at.checked_add(n)?;
+        let s = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(s)
     }
 
     fn str(&mut self) -> &'a str {

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::sync::OnceLock;
 
 use fanzha::output::{Content, OutFile};
-use fanzha::search::{Indexer, index};
+use fanzha::search::{Indexer, PageIndex, index};
 
 use crate::support::Campaign;
 
@@ -227,6 +227,20 @@ fn same_bundle_whatever_the_order_pages_come_in() {
         }
     });
     let threaded = shared.into_inner().unwrap().finish().unwrap();
+    // Pages read one by one and kept as bytes between builds (the build cache), put together
+    // in reverse order.
+    let kept: Vec<PageIndex> = pages
+        .iter()
+        .rev()
+        .filter_map(|page| {
+            let html = std::str::from_utf8(bytes(page)).unwrap();
+            PageIndex::wanted(html).then(|| {
+                let blobs = PageIndex::read(&page.path, html).unwrap().to_blobs();
+                PageIndex::from_blobs(&blobs).expect("a page's blobs read back")
+            })
+        })
+        .collect();
+    let from_kept = fanzha::search::bundle(kept).unwrap();
     let flat = |files: &[OutFile]| -> Vec<(String, Vec<u8>)> {
         files
             .iter()
@@ -240,6 +254,10 @@ fn same_bundle_whatever_the_order_pages_come_in() {
     assert!(
         first == flat(&threaded),
         "pages from two threads, the same bytes"
+    );
+    assert!(
+        first == flat(&from_kept),
+        "pages kept between builds, the same bytes"
     );
     let paths: Vec<&String> = first.iter().map(|f| &f.0).collect();
     let mut sorted = paths.clone();
