@@ -22,6 +22,16 @@ pub struct Artifacts {
 }
 
 impl Artifacts {
+    /// Takes in what another renderer made (renderers fill different fields).
+    pub fn absorb(&mut self, other: Artifacts) {
+        self.print.extend(other.print);
+        self.print_zips.extend(other.print_zips);
+        self.screens.extend(other.screens);
+        self.screen_profiles.extend(other.screen_profiles);
+        self.screen_zips.extend(other.screen_zips);
+        self.share_cards |= other.share_cards;
+    }
+
     /// Whether there is anything for the 下载中心 to list.
     pub fn has_downloads(&self) -> bool {
         !self.print.is_empty() || !self.screens.is_empty()

@@ -304,13 +304,27 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
     };
     let mut artifacts = Artifacts::default();
     if let Some(engine) = &engine {
-        let wanted = [
+        use rayon::prelude::*;
+        let wanted: Vec<Kit> = [
             (Kit::Print, kits.print),
             (Kit::Screens, kits.screens),
             (Kit::Share, kits.share),
-        ];
-        for (kit, _) in wanted.into_iter().filter(|(_, on)| *on) {
-            match render_kit(kit, &model, engine, kits.crop_marks, &mut artifacts, sink) {
+        ]
+        .into_iter()
+        .filter_map(|(kit, on)| on.then_some(kit))
+        .collect();
+        // The kits share the cores: one kit's last slow job no longer leaves a core idle.
+        let made: Vec<(Artifacts, Result<_, _>)> = wanted
+            .into_par_iter()
+            .map(|kit| {
+                let mut own = Artifacts::default();
+                let result = render_kit(kit, &model, engine, kits.crop_marks, &mut own, sink);
+                (own, result)
+            })
+            .collect();
+        for (own, result) in made {
+            artifacts.absorb(own);
+            match result {
                 Ok(ws) => report.extend(ws),
                 Err(es) => report.extend(es),
             }
