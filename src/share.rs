@@ -32,6 +32,8 @@ struct CardInputs<'a> {
     /// What the page is: the campaign, its section.
     kicker: &'a str,
     title: &'a str,
+    /// The title's words, where `fit-headline` may break it into two lines.
+    title_words: Vec<String>,
     /// The one thing to remember.
     line: &'a str,
     issuer: IssuerView,
@@ -96,7 +98,7 @@ fn cards(model: &Model) -> Vec<Card> {
                 Card {
                     path: p.path.clone(),
                     kicker: format!("{} · {}", c.title, section.title),
-                    title: p.title.clone(),
+                    title: p.print_title().to_string(),
                     line,
                     source: p.source.clone(),
                 }
@@ -139,6 +141,7 @@ fn card_inputs<'a>(config: &Config, engine: &'a Engine, card: &'a Card) -> CardI
         fonts: &engine.families,
         kicker: &card.kicker,
         title: &card.title,
+        title_words: crate::zh::headline_words(&card.title),
         line: &card.line,
         issuer: crate::channels::issuer(config),
         hotlines: crate::channels::hotlines(config),
@@ -175,7 +178,7 @@ fn compile_card(
     engine
         .compile(TEMPLATE, typeset::inputs(inputs))
         .map_err(|e| match e {
-            CompileError::Overflow { field } => {
+            CompileError::Overflow { field, .. } => {
                 Diagnostic::error(&card.source, format!("{what}：文字太多")).field(field)
             }
             CompileError::Template(d) => Diagnostic {

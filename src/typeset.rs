@@ -50,8 +50,13 @@ const OVERFLOW_LABEL: &str = "fanzha-overflow";
 #[derive(Debug)]
 pub enum CompileError {
     /// A template called `overflow(field)`: the text cannot fit even at the smallest size. The
-    /// first such place in the document, found by its label, never by an error's text.
-    Overflow { field: String },
+    /// first such place in the document, found by its label, never by an error's text. `source`
+    /// is the content file the mark names, when the template knows it (a material made from
+    /// many pages names the page the field is in).
+    Overflow {
+        field: String,
+        source: Option<String>,
+    },
     /// Any other Typst error, located in a template.
     Template(Diagnostic),
 }
@@ -220,16 +225,19 @@ impl Engine {
         let label = Label::new(PicoStr::intern(OVERFLOW_LABEL)).expect("a non-empty label");
         let marks = doc.introspector().query(&Selector::Label(label));
         let mark = marks.first()?;
-        let field = mark
-            .to_packed::<MetadataElem>()
-            .and_then(|m| match &m.value {
-                Value::Dict(d) => d.get("field").ok().cloned(),
-                _ => None,
-            })
-            .and_then(|v| v.cast::<typst::foundations::Str>().ok());
-        Some(match field {
+        let entry = |key: &str| {
+            mark.to_packed::<MetadataElem>()
+                .and_then(|m| match &m.value {
+                    Value::Dict(d) => d.get(key).ok().cloned(),
+                    _ => None,
+                })
+                .and_then(|v| v.cast::<typst::foundations::Str>().ok())
+                .map(|s| s.to_string())
+        };
+        Some(match entry("field") {
             Some(field) => CompileError::Overflow {
-                field: field.to_string(),
+                field,
+                source: entry("source"),
             },
             None => CompileError::Template(self.locate(
                 world,
@@ -554,7 +562,10 @@ mod tests {
         let compile = |name: &str| engine.compile(&format!("print/{name}"), Dict::new());
         for (name, field) in [("line.typ", "headline"), ("block.typ", "rule")] {
             match compile(name) {
-                Err(CompileError::Overflow { field: f }) => assert_eq!(f, field),
+                Err(CompileError::Overflow { field: f, source }) => {
+                    assert_eq!(f, field);
+                    assert_eq!(source, None);
+                }
                 other => panic!("{name}: {other:?}"),
             }
         }
@@ -571,6 +582,65 @@ mod tests {
                 assert_eq!(d.line, Some(1));
             }
             other => panic!("a mark without a field: {other:?}"),
+        }
+    }
+
+    /// A Typst array of the headline's words.
+    fn words(title: &str) -> String {
+        let quoted: Vec<String> = crate::zh::headline_words(title)
+            .iter()
+            .map(|w| format!("{w:?}"))
+            .collect();
+        format!("({},)", quoted.join(", "))
+    }
+
+    #[test]
+    fn a_headline_wraps_to_two_balanced_lines_before_it_shrinks() {
+        let title = "冒充市场监督管理局工作人员以注销网店保证金为由实施的诈骗";
+        let page =
+            "#import \"/typst/common.typ\"\n#set page(width: 300pt, height: 200pt, margin: 10pt)\n";
+        let headline = |title: &str, extra: &str| {
+            format!(
+                "{page}#common.fit-headline({}, size: 20pt, min: 12pt, field: \"title\"{extra})",
+                words(title)
+            )
+        };
+        let (_dir, engine) = engine(&[
+            ("wrap.typ", &headline(title, "")),
+            // Two lines 16 pt high at most: one line shrunk to the width is larger.
+            (
+                "shrink.typ",
+                &format!(
+                    "{page}#common.fit-headline({}, size: 20pt, min: 8pt, max-height: 16pt)",
+                    words(title)
+                ),
+            ),
+            (
+                "fails.typ",
+                &headline(&title.repeat(8), ", source: \"content/scams/x.md\""),
+            ),
+        ]);
+        let compile = |name: &str| engine.compile(&format!("print/{name}"), Dict::new());
+        let lines = |name: &str| -> Vec<String> {
+            let doc = compile(name).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            crate::channels::testing::text_of(&engine, &doc)
+                .lines()
+                .map(|l| l.split_whitespace().collect())
+                .filter(|l: &String| !l.is_empty())
+                .collect()
+        };
+        let two = lines("wrap.typ");
+        assert_eq!(two.len(), 2, "{two:?}");
+        assert_eq!(two.concat(), title);
+        let (a, b) = (two[0].chars().count(), two[1].chars().count());
+        assert!(a.abs_diff(b) <= 2, "balanced: {two:?}");
+        assert_eq!(lines("shrink.typ"), [title]);
+        match compile("fails.typ") {
+            Err(CompileError::Overflow { field, source }) => {
+                assert_eq!(field, "title");
+                assert_eq!(source.as_deref(), Some("content/scams/x.md"));
+            }
+            other => panic!("a headline that cannot fit on two lines: {other:?}"),
         }
     }
 }

@@ -104,6 +104,8 @@ fn section_of_kind(root: &std::path::Path, kind: Kind) -> std::io::Result<Option
 
 const SCAM: &str = r#"+++
 title = "〔待填写：诈骗类型名称〕"
+# 标题太长、海报上要缩得很小时，可另写一个较短的标题给海报、展板、手册、屏幕和分享图用（网站仍用 title）：
+# print_title = "…"
 slug = "{slug}"
 weight = 100
 summary = "〔待填写：一句话说明这种骗局〕"
@@ -126,6 +128,8 @@ slogan = "〔待填写：短口号〕"
 
 const CASE: &str = r#"+++
 title = "〔待填写：案例标题〕"
+# 标题太长、海报上要缩得很小时，可另写一个较短的标题给海报、展板、手册、屏幕和分享图用（网站仍用 title）：
+# print_title = "…"
 slug = "{slug}"
 # 改成案发日期
 date = 2025-01-01
@@ -142,6 +146,8 @@ adapted = true
 
 const AUDIENCE: &str = r#"+++
 title = "〔待填写：人群名称〕"
+# 标题太长、海报上要缩得很小时，可另写一个较短的标题给海报、展板、手册、屏幕和分享图用（网站仍用 title）：
+# print_title = "…"
 slug = "{slug}"
 weight = 100
 who = "〔待填写：这群人是谁，为什么容易被盯上〕"

@@ -63,6 +63,9 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PageFront {
     pub title: Option<String>,
+    /// A shorter title for what is typeset — posters, boards, the handbook, display slides and
+    /// share cards — when `title` is too long for a headline; the site keeps `title`.
+    pub print_title: Option<String>,
     pub description: Option<String>,
     pub date: Option<Date>,
     pub updated: Option<Date>,

@@ -406,6 +406,20 @@ fn parse_page(
             );
         }
     }
+    if front
+        .print_title
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        diags.push(
+            Diagnostic::error(
+                &source,
+                "print_title 不能为空；不需要较短的印刷标题时，删掉这一行",
+            )
+            .field("print_title")
+            .at(at("print_title")),
+        );
+    }
     if let RawKind::Scam(s) = &raw_kind {
         diags.extend(check_scam(&source, s, &at));
     }

@@ -104,6 +104,36 @@ impl KindData {
     }
 }
 
+impl Page {
+    /// The title typeset products show (print, display slides, share cards): `print_title` when
+    /// the page has one, else `title`.
+    pub fn print_title(&self) -> &str {
+        self.front.print_title.as_deref().unwrap_or(&self.title)
+    }
+
+    /// The front-matter key [`Page::print_title`] comes from, for diagnostics.
+    pub fn print_title_key(&self) -> &'static str {
+        if self.front.print_title.is_some() {
+            "print_title"
+        } else {
+            "title"
+        }
+    }
+
+    /// The line of a front-matter key in the page, for diagnostics: the first segment of a
+    /// dotted field (`case.title` → `case`); a headline's `title` is the key it came from
+    /// (`print_title` when the page has one).
+    pub fn field_line(&self, field: &str) -> Option<usize> {
+        let key = field.split('.').next().unwrap_or(field);
+        let key = if key == "title" {
+            self.print_title_key()
+        } else {
+            key
+        };
+        self.key_lines.get(key).copied()
+    }
+}
+
 pub struct Asset {
     pub source: PathBuf,
     /// Output path relative to the site root.

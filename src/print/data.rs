@@ -1,6 +1,8 @@
 //! What each print template reads as `sys.inputs.data`: one struct per template family (the
 //! templates in `themes/default/print/`), holding exactly the fields its template reads. What
 //! every material shares — title, issuer, fonts, page, hotlines, QR code — is in [`Inputs`].
+//! Page titles here are the pages' print titles (`print_title`, else `title`); a headline comes
+//! with its words (`zh::headline_words`), where `fit-headline` may break it into two lines.
 
 use serde::Serialize;
 
@@ -72,6 +74,7 @@ pub struct Poster {
     /// What the headline warns of: 警惕 + this.
     pub kind_label: &'static str,
     pub title: String,
+    pub title_words: Vec<String>,
     pub rule: String,
     pub red_flags: Vec<String>,
     pub actions: Vec<String>,
@@ -82,6 +85,7 @@ pub struct Poster {
 #[derive(Clone, Debug, Serialize)]
 pub struct Flyer {
     pub audience: String,
+    pub audience_words: Vec<String>,
     pub who: String,
     pub tips: Vec<String>,
     pub scams: Vec<FlyerScam>,
@@ -100,6 +104,7 @@ pub struct FlyerScam {
 #[derive(Clone, Debug, Serialize)]
 pub struct Trifold {
     pub title: String,
+    pub title_words: Vec<String>,
     pub slogan: String,
     pub intro: String,
     pub scams: Vec<TrifoldScam>,
@@ -122,6 +127,9 @@ pub struct TrifoldScam {
 #[derive(Clone, Debug, Serialize)]
 pub struct Guide {
     pub title: String,
+    pub title_words: Vec<String>,
+    /// The guide's file, which fitting errors name.
+    pub source: String,
     pub summary: String,
     pub blocks: Vec<Block>,
 }
@@ -189,6 +197,9 @@ pub struct Banner {
 #[derive(Clone, Debug, Serialize)]
 pub struct ScamSheet {
     pub title: String,
+    pub title_words: Vec<String>,
+    /// The scam page's file, which fitting errors name.
+    pub source: String,
     pub summary: String,
     pub other_names: Vec<String>,
     pub steps: Vec<String>,
@@ -214,6 +225,8 @@ pub struct Board {
 #[derive(Clone, Debug, Serialize)]
 pub struct Case {
     pub title: String,
+    /// The case page's file, which fitting errors name.
+    pub source: String,
     pub region: String,
     /// In words, `3.8万元`.
     pub loss: String,
@@ -226,6 +239,7 @@ pub struct Case {
 #[derive(Clone, Debug, Serialize)]
 pub struct Handbook {
     pub title: String,
+    pub title_words: Vec<String>,
     pub slogan: String,
     pub intro: String,
     pub scams: Vec<HandbookScam>,

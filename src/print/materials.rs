@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use super::data::{self, Data};
 use crate::config::{Config, PaperSize};
 use crate::content::{Kind, KindData, Model, Page, PageId, ScamFields};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, display_path};
 use crate::markdown;
+use crate::zh::headline_words;
 
 /// Longer than this (PDF readers' practical page limit, 200 in) a banner is made at 1:10.
 pub const MAX_PAGE_MM: f64 = 5000.0;
@@ -148,7 +149,8 @@ fn first_case(model: &Model, scam: &Page) -> Option<data::Case> {
         return None;
     };
     Some(data::Case {
-        title: c.title.clone(),
+        title: c.print_title().to_string(),
+        source: display_path(&c.source),
         region: fields.region.clone(),
         loss: crate::zh::loss_text(fields.loss),
         lesson: fields.lesson.clone(),
@@ -169,7 +171,8 @@ fn posters(model: &Model, out: &mut Vec<Job>) {
                 qr_url: page_url(&model.config, &page.path),
                 data: Data::Poster(data::Poster {
                     kind_label: "诈骗",
-                    title: page.title.clone(),
+                    title: page.print_title().to_string(),
+                    title_words: headline_words(page.print_title()),
                     rule: fields.rule.clone(),
                     red_flags: fields.red_flags.iter().take(4).cloned().collect(),
                     actions: fields.actions.iter().take(4).cloned().collect(),
@@ -195,7 +198,7 @@ fn flyers(model: &Model, out: &mut Vec<Job>) {
                     return None;
                 };
                 Some(data::FlyerScam {
-                    title: p.title.clone(),
+                    title: p.print_title().to_string(),
                     summary: f.summary.clone(),
                     rule: f.rule.clone(),
                     red_flags: f.red_flags.iter().take(2).cloned().collect(),
@@ -212,7 +215,8 @@ fn flyers(model: &Model, out: &mut Vec<Job>) {
             pages: Pages::Exactly(2),
             qr_url: page_url(&model.config, &page.path),
             data: Data::Flyer(data::Flyer {
-                audience: page.title.clone(),
+                audience: page.print_title().to_string(),
+                audience_words: headline_words(page.print_title()),
                 who: fields.who.clone(),
                 tips: fields.tips.clone(),
                 scams,
@@ -242,7 +246,9 @@ fn guides(model: &Model) -> Vec<data::Guide> {
                 _ => String::new(),
             };
             data::Guide {
-                title: p.title.clone(),
+                title: p.print_title().to_string(),
+                title_words: headline_words(p.print_title()),
+                source: display_path(&p.source),
                 summary,
                 blocks: markdown::blocks(&p.body),
             }
@@ -255,7 +261,7 @@ fn trifold(model: &Model) -> Job {
     let scams = scams(model)
         .take(6)
         .map(|(p, fields)| data::TrifoldScam {
-            title: p.title.clone(),
+            title: p.print_title().to_string(),
             summary: fields.summary.clone(),
             rule: fields.rule.clone(),
         })
@@ -270,6 +276,7 @@ fn trifold(model: &Model) -> Job {
         qr_url: page_url(c, ""),
         data: Data::Trifold(data::Trifold {
             title: c.title.clone(),
+            title_words: headline_words(&c.title),
             slogan: c.campaign.slogan.clone(),
             intro: c.description.clone(),
             scams,
@@ -308,7 +315,7 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
         .into_iter()
         .filter_map(|p| match &p.kind {
             KindData::Scam { fields, .. } => Some(data::LetterScam {
-                title: p.title.clone(),
+                title: p.print_title().to_string(),
                 summary: fields.summary.clone(),
             }),
             _ => None,
@@ -562,7 +569,9 @@ fn boards(model: &Model, out: &mut Vec<Job>) {
 /// A scam type as a board and a handbook chapter tell it.
 fn scam_sheet(model: &Model, page: &Page, fields: &ScamFields) -> data::ScamSheet {
     data::ScamSheet {
-        title: page.title.clone(),
+        title: page.print_title().to_string(),
+        title_words: headline_words(page.print_title()),
+        source: display_path(&page.source),
         summary: fields.summary.clone(),
         other_names: fields.other_names.clone(),
         steps: fields.steps.clone(),
@@ -592,6 +601,7 @@ fn handbook(model: &Model) -> Job {
         qr_url: page_url(c, ""),
         data: Data::Handbook(data::Handbook {
             title: c.title.clone(),
+            title_words: headline_words(&c.title),
             slogan: c.campaign.slogan.clone(),
             intro: c.description.clone(),
             scams,

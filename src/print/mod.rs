@@ -151,13 +151,38 @@ struct CacheKey<'a> {
     preview_px: f32,
 }
 
-/// The line of the front-matter key a fitting error names (`rule`, or `case.title` → `case`), in
-/// the content page the job is made from.
-fn field_line(model: &Model, job: &Job, field: &str) -> Option<usize> {
-    let source = job.source.as_ref()?;
-    let page = model.pages.iter().find(|p| &p.source == source)?;
-    let key = field.split('.').next().unwrap_or(field);
-    page.key_lines.get(key).copied()
+/// Text that cannot fit, as an error naming the content file it is in — the one the template's
+/// mark names (the handbook's chapters come from many pages), else the job's page, else
+/// config.toml — with the front-matter key and its line (`print_title` for a title, when the page
+/// has one).
+fn overflow_error(
+    model: &Model,
+    job: &Job,
+    what: &str,
+    field: String,
+    source: Option<String>,
+) -> Diagnostic {
+    let file = source
+        .map(std::path::PathBuf::from)
+        .or_else(|| job.source.clone())
+        .unwrap_or_else(|| crate::config::CONFIG_FILE.into());
+    let page = model.pages.iter().find(|p| p.source == file);
+    let field = match page {
+        Some(p) if field == "title" => p.print_title_key().to_string(),
+        _ => field,
+    };
+    let advice = match (page, field.as_str()) {
+        (Some(_), "title") => {
+            "标题分两行、缩到最小字号仍放不下；请精简标题，或加一行 print_title = \"…\"，给印刷品、屏幕和分享图用一个较短的标题"
+        }
+        (Some(_), "print_title") => "印刷标题分两行、缩到最小字号仍放不下；请精简 print_title",
+        _ => "缩到最小字号仍放不下；请精简这段文字",
+    };
+    let d = Diagnostic::error(file, format!("{what}：文字太多，{advice}"));
+    match page.and_then(|p| p.field_line(&field)) {
+        Some(line) => d.at_line(line).field(field),
+        None => d.field(field),
+    }
 }
 
 /// Compiles a job (padding a booklet to a multiple of 4 pages), exports its PDF with the bleed
@@ -187,17 +212,8 @@ fn typeset_job(
         engine
             .compile(&material.template(), typeset::inputs(inputs))
             .map_err(|e| match e {
-                CompileError::Overflow { field } => {
-                    let line = field_line(model, job, &field);
-                    let d = Diagnostic::error(
-                        where_(),
-                        format!("{what}：文字太多，缩到最小字号仍放不下；请精简这段文字"),
-                    )
-                    .field(field);
-                    match line {
-                        Some(l) => d.at_line(l),
-                        None => d,
-                    }
+                CompileError::Overflow { field, source } => {
+                    overflow_error(model, job, &what, field, source)
                 }
                 CompileError::Template(d) => Diagnostic {
                     message: format!("{what}: {}", d.message),
@@ -268,13 +284,16 @@ mod tests {
             .find(|j| j.material() == materials::Material::Poster)
             .unwrap();
         assert!(compile(&model, &engine, poster).is_ok());
-        // The rule is a fitted block, the headline a fitted line.
+        // The rule is a fitted block, the headline one line or two.
         type Edit = fn(&mut data::Poster);
         let edits: [(&str, Edit); 2] = [
             ("rule", |p| {
                 p.rule = "凡是陌生人要求转账就是诈骗！".repeat(100)
             }),
-            ("title", |p| p.title = "刷单返利诈骗".repeat(20)),
+            ("title", |p| {
+                p.title = "刷单返利诈骗".repeat(20);
+                p.title_words = crate::zh::headline_words(&p.title);
+            }),
         ];
         for (field, edit) in edits {
             let mut job = poster.clone();
@@ -283,7 +302,7 @@ mod tests {
             };
             edit(p);
             match compile(&model, &engine, &job) {
-                Err(CompileError::Overflow { field: f }) => assert_eq!(f, field),
+                Err(CompileError::Overflow { field: f, .. }) => assert_eq!(f, field),
                 Err(CompileError::Template(d)) => panic!("{field}: not an overflow: {d:?}"),
                 Ok(_) => panic!("{field}: laid out although it cannot fit"),
             }

@@ -8,7 +8,7 @@ use super::ScreenKit;
 use crate::artifact::{ProfileRecord, ScreenRecord, ScreenRole, paths};
 use crate::channels::{Hotlines, IssuerView};
 use crate::config::{Config, ScreenKind, ScreenProfile};
-use crate::content::{Kind, KindData, Model};
+use crate::content::{Kind, KindData, Model, PageId};
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
 use crate::qr::QrRects;
@@ -23,7 +23,10 @@ enum SlideData {
     /// Every channel, under its heading.
     Hotline,
     Scam {
+        /// The page's print title (`print_title`, else `title`), and its words for
+        /// `fit-headline`.
         title: String,
+        title_words: Vec<String>,
         rule: String,
         red_flags: Vec<String>,
     },
@@ -58,7 +61,8 @@ struct Slide {
     qr_url: Option<String>,
     data: SlideData,
     source: std::path::PathBuf,
-    /// The page the slide shows, as the manifest names it (scam types only).
+    /// The page the slide shows (scam types only), and its file as the manifest names it.
+    page: Option<PageId>,
     page_source: Option<String>,
 }
 
@@ -70,6 +74,7 @@ fn slides(model: &Model) -> Vec<Slide> {
         qr_url: None,
         data: SlideData::Hotline,
         source: crate::config::CONFIG_FILE.into(),
+        page: None,
         page_source: None,
     }];
     for id in model.pages_of(Kind::Scam) {
@@ -82,11 +87,13 @@ fn slides(model: &Model) -> Vec<Slide> {
             title: p.title.clone(),
             qr_url: c.base_url.as_ref().map(|b| format!("{b}{}", p.path)),
             data: SlideData::Scam {
-                title: p.title.clone(),
+                title: p.print_title().to_string(),
+                title_words: crate::zh::headline_words(p.print_title()),
                 rule: fields.rule.clone(),
                 red_flags: fields.red_flags.iter().take(3).cloned().collect(),
             },
             source: p.source.clone(),
+            page: Some(id),
             page_source: Some(crate::diag::display_path(&p.source)),
         });
     }
@@ -100,6 +107,7 @@ fn slides(model: &Model) -> Vec<Slide> {
                 text: s.text.clone(),
             },
             source: slogans_source.clone(),
+            page: None,
             page_source: None,
         });
     }
@@ -205,7 +213,7 @@ fn render_slide(
     let inputs = slide_inputs(&model.config, engine, profile, slide);
     let label = paths::screen_file(&profile.name, name);
     let mut blobs = engine.cached(&label, TEMPLATE, &inputs, || {
-        let doc = compile_slide(engine, profile, slide, &inputs)?;
+        let doc = compile_slide(model, engine, profile, slide, &inputs)?;
         let what = format!("屏幕「{}」的画面 {}", profile.name, slide.stem);
         let (w, h, png) = engine.png_sized(&doc.pages()[0], profile.width as f32);
         if (w, h) != (profile.width, profile.height) {
@@ -240,6 +248,7 @@ fn slide_inputs<'a>(
 
 /// Lays out one slide: a one-page document.
 fn compile_slide(
+    model: &Model,
     engine: &Engine,
     profile: &ScreenProfile,
     slide: &Slide,
@@ -249,14 +258,9 @@ fn compile_slide(
     let doc = engine
         .compile(TEMPLATE, typeset::inputs(inputs))
         .map_err(|e| match e {
-            CompileError::Overflow { field } => Diagnostic::error(
-                &slide.source,
-                format!(
-                    "{what}：文字太多，{}×{} 的屏幕放不下",
-                    profile.width, profile.height
-                ),
-            )
-            .field(field),
+            CompileError::Overflow { field, .. } => {
+                overflow_error(model, profile, slide, &what, field)
+            }
             CompileError::Template(d) => Diagnostic {
                 message: format!("{what}: {}", d.message),
                 ..d
@@ -269,6 +273,34 @@ fn compile_slide(
         ));
     }
     Ok(doc)
+}
+
+/// Text that cannot fit the screen, as an error naming the slide's file and, for a scam type's
+/// slide, the front-matter key and its line (`print_title` for the headline, when the page has
+/// one).
+fn overflow_error(
+    model: &Model,
+    profile: &ScreenProfile,
+    slide: &Slide,
+    what: &str,
+    field: String,
+) -> Diagnostic {
+    let page = slide.page.map(|id| &model.pages[id]);
+    let field = match page {
+        Some(p) if field == "title" => p.print_title_key().to_string(),
+        _ => field,
+    };
+    let d = Diagnostic::error(
+        &slide.source,
+        format!(
+            "{what}：文字太多，{}×{} 的屏幕放不下",
+            profile.width, profile.height
+        ),
+    );
+    match page.and_then(|p| p.field_line(&field)) {
+        Some(line) => d.at_line(line).field(field),
+        None => d.field(field),
+    }
 }
 
 #[cfg(test)]
@@ -285,7 +317,7 @@ mod tests {
             .find(|s| s.stem.starts_with("scam-"))
             .unwrap();
         let inputs = slide_inputs(&model.config, &engine, profile, &slide);
-        let doc = compile_slide(&engine, profile, &slide, &inputs).unwrap();
+        let doc = compile_slide(&model, &engine, profile, &slide, &inputs).unwrap();
         assert_roles(&text_of(&engine, &doc));
     }
 }
