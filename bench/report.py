@@ -90,6 +90,7 @@ def full_table(runs):
             ("hugo + pagefind", None, ""),
             ("fanzha cold", peer_wall, "× Hugo + Pagefind"),
             ("fanzha unchanged", cold_wall, "× its cold build"),
+            ("fanzha from the cache, empty output", cold_wall, "× its cold build"),
             ("fanzha one page edited", cold_wall, "× its cold build"),
         ]:
             samples = runs.get((label, size))
