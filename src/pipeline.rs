@@ -1,7 +1,8 @@
 //! The one order of a build, shared by `build`, `check`, `serve` and the benches: load the model →
 //! run the renderers (print, screens, share cards, page pictures) → render the site, given the
-//! artifacts they made → index the site for search → hand every file to a sink (the output writer, memory, or a
-//! counter). Renderers are siblings: none calls another, and only this module wires them.
+//! artifacts they made → index the site for search → hand every file to a sink (the output
+//! writer, memory, or a counter). Renderers are siblings: none calls another, and only this
+//! module wires them.
 
 use std::path::Path;
 use std::sync::Arc;

@@ -58,6 +58,7 @@ pub fn render(
             Err(ds) => errors.extend(ds),
         }
     }
+    errors.extend(clashes(&made.records));
     if errors.is_empty() {
         Ok(made)
     } else {
@@ -171,6 +172,33 @@ fn publish(w: &Wanted, format: Format, encoded: Vec<Encoded>) -> Published {
     (record, files)
 }
 
+/// Two pictures whose files would share a path: `photo.jpg` and `photo.png` in one folder both
+/// make `photo-360w.webp`.
+fn clashes(records: &[ImageRecord]) -> Vec<Diagnostic> {
+    let mut owner: std::collections::BTreeMap<&str, &ImageRecord> = Default::default();
+    let mut out = Vec::new();
+    for r in records {
+        let files = r
+            .variants
+            .iter()
+            .flat_map(|v| std::iter::once(&v.file).chain(&v.webp));
+        for file in files {
+            if let Some(other) = owner.insert(file, r)
+                && other.path != r.path
+            {
+                out.push(Diagnostic::error(
+                    &r.source,
+                    format!(
+                        "图片 {} 和 {} 缩小后的文件同名（{file}）；请给其中一个改名",
+                        other.source, r.source
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// The error at every place a page names the picture, with the line found in the page's file.
 fn diagnostics(model: &Model, w: &Wanted, e: &ImageError) -> Vec<Diagnostic> {
     w.uses
@@ -187,4 +215,73 @@ fn diagnostics(model: &Model, w: &Wanted, e: &ImageError) -> Vec<Diagnostic> {
             d
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wanted(path: &str) -> Wanted {
+        Wanted {
+            path: path.into(),
+            file: PathBuf::from(path),
+            shown: format!("content/{path}"),
+            uses: Vec::new(),
+        }
+    }
+
+    fn one_width(w: u32) -> Vec<Encoded> {
+        vec![Encoded {
+            width: w,
+            height: w / 2,
+            own: vec![1],
+            webp: Some(vec![2]),
+        }]
+    }
+
+    #[test]
+    fn the_largest_width_takes_the_original_path() {
+        let encoded =
+            encode::encode(&image::DynamicImage::new_rgb8(800, 400), Format::Jpeg).unwrap();
+        let (record, files) = publish(&wanted("a/photo.jpg"), Format::Jpeg, encoded);
+        let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "a/photo-360w.webp",
+                "a/photo-360w.jpg",
+                "a/photo-720w.webp",
+                "a/photo-720w.jpg",
+                "a/photo-800w.webp",
+                "a/photo.jpg"
+            ]
+        );
+        assert_eq!(record.largest().file, "a/photo.jpg");
+        assert_eq!(
+            (record.largest().width, record.largest().height),
+            (800, 400)
+        );
+    }
+
+    #[test]
+    fn cached_blobs_round_trip_and_damaged_ones_are_refused() {
+        let e = one_width(40);
+        assert_eq!(from_blobs(to_blobs(&e)), Some(e.clone()));
+        let mut short = to_blobs(&e);
+        short.pop();
+        assert_eq!(from_blobs(short), None);
+    }
+
+    #[test]
+    fn two_pictures_that_would_share_files_are_an_error() {
+        let a = publish(&wanted("a/photo.jpg"), Format::Jpeg, one_width(40)).0;
+        let b = publish(&wanted("a/photo.png"), Format::Png, one_width(40)).0;
+        let errors = clashes(&[a, b]);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.contains("a/photo-40w.webp"),
+            "{}",
+            errors[0]
+        );
+    }
 }

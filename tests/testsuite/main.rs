@@ -8,6 +8,7 @@ mod channels;
 mod check;
 mod commands;
 mod errors;
+mod images;
 mod print;
 mod sanitize;
 mod screens;
