@@ -1,5 +1,5 @@
 //! Typed records of what the renderers made — PDFs, previews, slides, strip images, texts, zips,
-//! share cards — and the one place their paths are named. Renderers fill the records; the site
+//! share cards, page pictures at several widths — and the one place their paths are named. Renderers fill the records; the site
 //! lists them; nothing parses a file name.
 
 use std::io::Write;
@@ -19,6 +19,8 @@ pub struct Artifacts {
     pub screen_zips: Vec<ZipRecord>,
     /// Whether every page has a share card at [`paths::share_card`].
     pub share_cards: bool,
+    /// The pictures pages use, each at the widths made for screens, sorted by path.
+    pub images: Vec<ImageRecord>,
 }
 
 impl Artifacts {
@@ -128,6 +130,43 @@ pub struct ProfileRecord {
     pub zip: String,
 }
 
+/// A raster picture pages use, as the images renderer made it: upright, without metadata, at a
+/// few widths. The largest file in its own format is published at the picture's own path, so
+/// links to it keep working; the original is never published.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ImageRecord {
+    /// Site path of the picture as pages name it: `cases/a/photo.jpg`.
+    pub path: String,
+    /// The file it was made from (`content/…`, `static/…`), for messages.
+    pub source: String,
+    /// The MIME type of the files in its own format (`image/jpeg`, `image/png`, `image/webp`,
+    /// `image/gif`).
+    pub mime: &'static str,
+    /// Narrowest first; the last is at `path`.
+    pub variants: Vec<ImageVariant>,
+}
+
+/// One width of a picture.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ImageVariant {
+    pub width: u32,
+    pub height: u32,
+    /// In the picture's own format, for browsers without WebP.
+    pub file: String,
+    /// The same pixels as lossy WebP, when the picture's own format is not WebP already (an
+    /// animated GIF is kept as it is and has none).
+    pub webp: Option<String>,
+}
+
+impl ImageRecord {
+    /// The largest variant, whose size a page states in `width` and `height`.
+    pub fn largest(&self) -> &ImageVariant {
+        self.variants
+            .last()
+            .expect("a picture has at least one width")
+    }
+}
+
 /// Whether a page has a share card of its own: scam types, audiences and guides do. A case shows
 /// its scam type's card (the rule to remember is the scam's), a plain page its section's, so a
 /// campaign of thousands of case bulletins makes dozens of cards, not thousands.
@@ -178,6 +217,17 @@ pub mod paths {
     /// The share card of the page at `page_path` (`""` for home, `scams/shuadan/`).
     pub fn share_card(page_path: &str) -> String {
         format!("{page_path}share.png")
+    }
+
+    /// A picture at one width, beside it: `cases/a/photo.jpg` at 720 as WebP is
+    /// `cases/a/photo-720w.webp`.
+    pub fn image_variant(image_path: &str, width: u32, ext: &str) -> String {
+        let (dir, name) = image_path
+            .rsplit_once('/')
+            .map_or(("", image_path), |(d, n)| (d, n));
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        let sep = if dir.is_empty() { "" } else { "/" };
+        format!("{dir}{sep}{stem}-{width}w.{ext}")
     }
 }
 

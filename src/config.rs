@@ -1,4 +1,5 @@
-//! The campaign's `config.toml`: site identity, issuer, campaign dates and the reporting channels.
+//! The campaign's `config.toml`: site identity, issuer, campaign dates, the reporting channels
+//! and the settings of each kit (print, screens, page images, check).
 //!
 //! Every struct denies unknown keys, so a typo is an error with a did-you-mean, not a silent default.
 
@@ -42,6 +43,9 @@ pub struct Config {
     /// `fanzha check` settings.
     #[serde(default)]
     pub check: CheckConfig,
+    /// Page images: the largest picture accepted, and the width they take on the page.
+    #[serde(default)]
+    pub images: ImagesConfig,
     /// Keep raw HTML in content as written, scripts and outside pictures included. Off by
     /// default: content from many hands is untrusted.
     #[serde(default)]
@@ -58,6 +62,31 @@ pub struct CheckConfig {
     /// Numbers content may name that are no channel of the campaign, e.g. a bank's 95588 that
     /// a case says scammers impersonated. Every other phone number must be a channel.
     pub other_numbers: Vec<String>,
+}
+
+/// The `[images]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// The most pixels (width × height) a picture may have; a larger one is refused from its
+    /// header, before it is decoded (a few kilobytes can claim gigapixels and take all memory).
+    pub max_pixels: u64,
+    /// The HTML `sizes` of page pictures: how wide the text column is at each screen width, so a
+    /// phone downloads the picture made for its screen. The default fits the default theme's
+    /// `main` column (46rem at 19px, less 1rem padding each side; full width less 36px on phones).
+    pub sizes: String,
+}
+
+/// 50 megapixels: phone photos have 12 to 48.
+pub const DEFAULT_MAX_PIXELS: u64 = 50_000_000;
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            max_pixels: DEFAULT_MAX_PIXELS,
+            sizes: "(min-width: 874px) 836px, calc(100vw - 36px)".into(),
+        }
+    }
 }
 
 /// The `[print]` table: what the print kit makes and how.
@@ -521,6 +550,23 @@ impl Config {
                 );
             }
         }
+        let im = &config.images;
+        if im.max_pixels < 1_000_000 {
+            complain(
+                "images",
+                format!(
+                    "max_pixels = {} 太小：手机照片有 1200 万到 4800 万像素；默认 {DEFAULT_MAX_PIXELS}",
+                    im.max_pixels
+                ),
+            );
+        }
+        if im.sizes.trim().is_empty() || im.sizes.contains(['"', '<', '>']) {
+            complain(
+                "images",
+                "sizes 应是 HTML 的 sizes 值，如 \"(min-width: 874px) 836px, calc(100vw - 36px)\""
+                    .into(),
+            );
+        }
         let mut seen = std::collections::BTreeSet::new();
         for ch in &config.channels {
             if !seen.insert(ch.id.as_str()) {
@@ -609,6 +655,19 @@ when = "被骗后立即拨打"
         assert_eq!(e[0].field.as_deref(), Some("slgan"));
         assert_eq!(e[0].line, Some(8));
         assert!(e[0].message.contains("`slogan`"), "{}", e[0]);
+    }
+
+    #[test]
+    fn images_settings_default_and_are_checked() {
+        let c = Config::parse(Path::new("config.toml"), MINIMAL).unwrap();
+        assert_eq!(c.images.max_pixels, DEFAULT_MAX_PIXELS);
+        let text = format!("{MINIMAL}[images]\nmax_pixels = 500\n");
+        let e = Config::parse(Path::new("config.toml"), &text).unwrap_err();
+        assert_eq!(e[0].field.as_deref(), Some("images"));
+        assert!(e[0].message.contains("max_pixels = 500"), "{}", e[0]);
+        let text = format!("{MINIMAL}[images]\nmax_pixel = 500\n");
+        let e = Config::parse(Path::new("config.toml"), &text).unwrap_err();
+        assert!(e[0].message.contains("max_pixels"), "{}", e[0]);
     }
 
     #[test]

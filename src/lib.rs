@@ -2,8 +2,8 @@
 //! PDFs and screen images.
 //!
 //! The pipeline reads top to bottom: `config` and `content` load one immutable `content::Model`;
-//! renderers (`print`, `screens`, `share`, `site`, then `search` over the site's pages) read the
-//! model and return files; `output` alone writes them. `check` adds the pre-print checks, and
+//! renderers (`print`, `screens`, `share`, `images`, `site`, then `search` over the site's pages)
+//! read the model and return files; `output` alone writes them. `check` adds the pre-print checks, and
 //! `serve` keeps the rendered site in memory while an author edits.
 
 pub mod artifact;
@@ -15,6 +15,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diag;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

@@ -1,7 +1,8 @@
 //! The one order of a build, shared by `build`, `check`, `serve` and the benches: load the model →
-//! run the renderers (print, screens, share cards) → render the site, given the artifacts they
-//! made → index the site for search → hand every file to a sink (the output writer, memory, or a
-//! counter). Renderers are siblings: none calls another, and only this module wires them.
+//! run the renderers (print, screens, share cards, page pictures) → render the site, given the
+//! artifacts they made → index the site for search → hand every file to a sink (the output
+//! writer, memory, or a counter). Renderers are siblings: none calls another, and only this
+//! module wires them.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -173,6 +174,21 @@ pub fn render_kit(
     }
 }
 
+/// Makes the pictures pages use (through `cache`), hands them to `sink` and records them in
+/// `artifacts` for the site's `<picture>` elements.
+pub fn render_images(
+    model: &Model,
+    theme: &Theme,
+    cache: &Cache,
+    artifacts: &mut Artifacts,
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
+    let made = crate::images::render(model, &theme.static_dirs(&model.root), cache)?;
+    put_all(sink, made.files)?;
+    artifacts.images = made.records;
+    Ok(())
+}
+
 /// Renders the site, which lists `artifacts`, indexes it for search (through `cache`) unless
 /// `search` is `None`, and hands it all to `sink`. Returns how many files the site has.
 pub fn render_site(
@@ -329,6 +345,9 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
                 Err(es) => report.extend(es),
             }
         }
+    }
+    if let Err(es) = render_images(&model, &theme, &cache, &mut artifacts, sink) {
+        report.extend(es);
     }
     let search = kits.search.then_some(cache.as_ref());
     if let Err(es) = render_site(&model, &theme, &artifacts, search, sink) {

@@ -32,7 +32,7 @@ pub struct Args {
     /// Make everything anew without reading or filling the build cache (.fanzha-cache/).
     #[arg(long)]
     pub no_cache: bool,
-    /// List every costly product (PDF, slide, strip text, share card, search index) made anew
+    /// List every costly product (PDF, slide, strip text, share card, page picture, search index) made anew
     /// rather than reused.
     #[arg(long)]
     pub explain: bool,
@@ -110,7 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if summary.made + summary.reused > 0 {
         eprintln!(
-            "排版产品（印刷品、屏幕画面、分享图）和搜索索引：新生成 {} 个，从构建缓存复用 {} 个。",
+            "排版产品（印刷品、屏幕画面、分享图）、网页图片和搜索索引：新生成 {} 个，从构建缓存复用 {} 个。",
             summary.made, summary.reused
         );
     }

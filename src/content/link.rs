@@ -300,6 +300,26 @@ pub fn join_rel(dir: &str, reference: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The site path a URL written in the page at `page_path` names — `photo.jpg` in `cases/a/` is
+/// `cases/a/photo.jpg`, `/img/x.png` and `../../img/x.png` are `img/x.png` — with its query and
+/// fragment dropped and `%` escapes and `&amp;` decoded. `None` for addresses outside the site
+/// and paths that climb out of it.
+pub fn site_path_of(page_path: &str, url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() || is_external(url) {
+        return None;
+    }
+    let file = split_anchor(url).0.replace("&amp;", "&");
+    let file = percent_encoding::percent_decode_str(&file)
+        .decode_utf8()
+        .ok()?;
+    match file.strip_prefix('/') {
+        Some(abs) => join_rel("", abs),
+        None => join_rel(page_path, &file),
+    }
+    .filter(|p| !p.is_empty())
+}
+
 fn is_external(url: &str) -> bool {
     url.starts_with('#')
         || url.starts_with("//")
@@ -701,6 +721,30 @@ mod tests {
             Some("cases/b.md")
         );
         assert_eq!(join_rel("", "../x"), None);
+    }
+
+    #[test]
+    fn site_paths_of_picture_addresses() {
+        let of = |page, url| site_path_of(page, url);
+        assert_eq!(
+            of("cases/a/", "photo.jpg").as_deref(),
+            Some("cases/a/photo.jpg")
+        );
+        assert_eq!(
+            of("cases/a/", "../../img/x.png").as_deref(),
+            Some("img/x.png")
+        );
+        assert_eq!(
+            of("cases/a/", "/img/x.png?v=2").as_deref(),
+            Some("img/x.png")
+        );
+        assert_eq!(
+            of("", "%E7%85%A7%E7%89%87%201.jpg").as_deref(),
+            Some("照片 1.jpg")
+        );
+        assert_eq!(of("a/", "https://x.cn/p.jpg"), None);
+        assert_eq!(of("a/", "data:image/png;base64,AAAA"), None);
+        assert_eq!(of("a/", "../../x.jpg"), None);
     }
 
     #[test]

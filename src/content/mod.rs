@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::date::Date;
 pub use front::{PageFront, SectionFront, SortBy};
 pub use kinds::{AudienceFields, CaseFields, GuideFields, Kind, ScamFields, Slogan};
-pub use link::{join_rel, relative_url};
+pub use link::{join_rel, relative_url, site_path_of};
 pub use load::{CONTENT_DIR, load, valid_slug};
 
 /// The folder part of a `/`-separated path, with its trailing slash (`""` at the top).

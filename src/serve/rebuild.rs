@@ -1,7 +1,8 @@
 //! Rebuilds the served campaign after a change, reusing what did not change: the config and
 //! model are loaded again (parsing is a few milliseconds), templates and stylesheets only when
 //! their files changed, and only the pages whose template input changed are rendered again
-//! (`site::Cache`). Print and screen kits are made on request and dropped when sources change;
+//! (`site::Cache`). Page pictures are made through the build cache on every rebuild (a picture
+//! already made costs reading it and a hash). Print and screen kits are made on request and dropped when sources change;
 //! loading, the engine and the kits go through the same `pipeline` stages as `build`, and the
 //! build cache makes a kit asked for again after an unrelated edit cost almost nothing.
 
@@ -61,6 +62,7 @@ pub struct Builder {
     /// are left to `build`, which keeps saving fast.
     downloads: Artifacts,
     site: Vec<Arc<OutFile>>,
+    images: Vec<Arc<OutFile>>,
     print: Option<Vec<Arc<OutFile>>>,
     screens: Option<Vec<Arc<OutFile>>>,
 }
@@ -75,6 +77,7 @@ impl Builder {
             engine: None,
             downloads: Artifacts::default(),
             site: Vec::new(),
+            images: Vec::new(),
             print: None,
             screens: None,
         }
@@ -87,6 +90,7 @@ impl Builder {
         let map = self
             .site
             .iter()
+            .chain(&self.images)
             .chain(kits)
             .map(|f| (f.path.clone(), f.clone()))
             .collect();
@@ -106,10 +110,18 @@ impl Builder {
             Ok(l) => (l.model, l.warnings, l.theme),
             Err(report) => return failed(report.diagnostics),
         };
+        let images = Memory::default();
+        let cache = pipeline::cache(&model, false);
+        if let Err(ds) =
+            pipeline::render_images(&model, &theme, &cache, &mut self.downloads, &images)
+        {
+            return failed(ds);
+        }
         let files = match site::render_cached(&model, &theme, &self.downloads, &mut self.cache) {
             Ok(f) => f,
             Err(ds) => return failed(ds),
         };
+        self.images = images.into_files().into_iter().map(Arc::new).collect();
         warnings.retain(|d| !d.is_error());
         let rendered = self.cache.rendered.len();
         self.site = files.into_iter().map(Arc::new).collect();
@@ -294,6 +306,49 @@ mod tests {
         assert!(
             !pages.iter().any(|p| p == "guides/after-scam/index.html"),
             "{pages:?}"
+        );
+    }
+
+    #[test]
+    fn page_pictures_are_served_at_their_widths_without_the_original() {
+        let tmp = campaign();
+        let root = tmp.path();
+        let img = image::RgbImage::from_fn(500, 300, |x, y| image::Rgb([x as u8, y as u8, 60]));
+        std::fs::create_dir_all(root.join("static/img")).unwrap();
+        img.save(root.join("static/img/scene.png")).unwrap();
+        let original = std::fs::read(root.join("static/img/scene.png")).unwrap();
+        edit(
+            root,
+            "content/cases/student.md",
+            "小李在网上",
+            "![现场](/img/scene.png)\n\n小李在网上",
+        );
+        let mut b = Builder::new(root.to_path_buf());
+        rendered(b.rebuild(Changes {
+            content: true,
+            ..Changes::default()
+        }));
+        let files = b.files().unwrap();
+        for path in [
+            "img/scene-360w.png",
+            "img/scene-360w.webp",
+            "img/scene-500w.webp",
+        ] {
+            assert!(files.contains_key(path), "{path} is not served");
+        }
+        let served = |path: &str| match &files[path].content {
+            crate::output::Content::Bytes(b) => b.clone(),
+            crate::output::Content::Copy(p) => std::fs::read(p).unwrap(),
+        };
+        assert_ne!(
+            served("img/scene.png"),
+            original,
+            "the original is made anew"
+        );
+        let page = String::from_utf8(served("cases/student/index.html")).unwrap();
+        assert!(
+            page.contains("<picture><source type=\"image/webp\""),
+            "{page}"
         );
     }
 

@@ -1,11 +1,13 @@
 //! The site renderer: reads the model and returns every file of the website (HTML pages in
 //! parallel, stylesheets, static files, co-located assets, QR codes, sitemap, robots.txt, feed,
-//! 404, the search page). It writes nothing; `output` does.
+//! 404, the search page). Pictures the images renderer made are shown through its records
+//! (`pictures`), and their originals are not copied. It writes nothing; `output` does.
 
 mod assets;
 mod csp;
 mod feeds;
 pub mod phones;
+mod pictures;
 pub mod theme;
 pub mod views;
 
@@ -118,10 +120,11 @@ fn render_with(
     );
     jobs.extend((0..model.pages.len()).map(Job::Page));
     let previous = std::mem::take(&mut cache.pages);
+    let pictures = pictures::Pictures::new(&made.images, &model.config.images.sizes);
     let rendered: Vec<Result<(u64, OutFile, bool), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let prepared = prepare_job(model, &env, &site, made, job);
+            let prepared = prepare_job(model, &env, &site, made, &pictures, job);
             if !remember {
                 return render_prepared(model, &env, theme, prepared).map(|f| (0, f, true));
             }
@@ -172,6 +175,7 @@ fn render_with(
         model
             .assets
             .iter()
+            .filter(|a| !pictures.contains(&a.path))
             .map(|a| OutFile::copy(a.path.clone(), a.source.clone())),
     );
 
@@ -187,6 +191,8 @@ fn render_with(
             .field("issuer.logo"),
         );
     }
+    // A picture's original (with its EXIF) is replaced by what the images renderer made.
+    files.retain(|path, _| !pictures.contains(path));
     for f in generated {
         if let Some(old) = files.insert(f.path.clone(), f) {
             errors.push(Diagnostic::error(
@@ -195,6 +201,7 @@ fn render_with(
             ));
         }
     }
+    errors.extend(picture_clashes(&made.images, &files));
     if errors.is_empty() {
         Ok(files.into_values().collect())
     } else {
@@ -239,11 +246,36 @@ impl Prepared {
     }
 }
 
+/// A file of the site at the path of a picture's smaller width or WebP, which would replace it.
+fn picture_clashes(
+    images: &[crate::artifact::ImageRecord],
+    files: &BTreeMap<String, OutFile>,
+) -> Vec<Diagnostic> {
+    images
+        .iter()
+        .flat_map(|r| {
+            r.variants
+                .iter()
+                .flat_map(|v| std::iter::once(&v.file).chain(&v.webp))
+                .filter(|path| **path != r.path && files.contains_key(path.as_str()))
+                .map(move |path| {
+                    Diagnostic::error(
+                        &r.source,
+                        format!(
+                            "网站里已有文件 {path}，与这张图片缩小后的文件同名；请给其中一个改名"
+                        ),
+                    )
+                })
+        })
+        .collect()
+}
+
 fn prepare_job(
     model: &Model,
     env: &Environment<'_>,
     site: &Value,
     made: &Artifacts,
+    pictures: &pictures::Pictures<'_>,
     job: &Job,
 ) -> Prepared {
     let downloads = made;
@@ -267,9 +299,11 @@ fn prepare_job(
                 .template
                 .clone()
                 .unwrap_or_else(|| "index.html".into());
+            let mut view = views::section(model, home);
+            view.content = pictures.rewrite(&home.content, &home.path);
             let ctx = context! {
                 site => site.clone(),
-                section => val(views::section(model, home)),
+                section => val(view),
                 latest_cases => val(latest),
                 root => relative_url("", ""),
                 current_path => "",
@@ -331,9 +365,11 @@ fn prepare_job(
                     .filter(|n| env.get_template(n).is_ok())
                     .unwrap_or_else(|| "section.html".into())
             });
+            let mut view = views::section(model, s);
+            view.content = pictures.rewrite(&s.content, &s.path);
             let ctx = context! {
                 site => site.clone(),
-                section => val(views::section(model, s)),
+                section => val(view),
                 root => relative_url(&s.path, ""),
                 current_path => s.path.clone(),
                 share => share(&s.path),
@@ -355,7 +391,8 @@ fn prepare_job(
                         .filter(|n| env.get_template(n).is_ok())
                         .unwrap_or_else(|| "page.html".into())
                 });
-            let view = views::page(model, *id, &downloads.print, &downloads.screens);
+            let mut view = views::page(model, *id, &downloads.print, &downloads.screens);
+            view.content = pictures.rewrite(&p.content, &p.path);
             let card = share(crate::artifact::share_card_owner(model, *id));
             let meta = views::meta(
                 &model.config,

@@ -1,6 +1,8 @@
 //! What templates see: plain serializable views of the model, computed in Rust so templates stay
 //! simple (links resolved, money formatted, summaries chosen).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::artifact::{PrintRecord, ProfileRecord, ScreenRecord, ScreenRole};
@@ -265,7 +267,8 @@ pub struct PageView<'a> {
     pub date_zh: Option<String>,
     pub updated: Option<String>,
     pub weight: Option<i64>,
-    pub content: &'a str,
+    /// The body as HTML, with its pictures' `<img>` made `<picture>` (see `pictures`).
+    pub content: Cow<'a, str>,
     pub kind: Option<Kind>,
     pub extra: &'a toml::Table,
     pub section: Link,
@@ -318,7 +321,8 @@ pub struct SectionView<'a> {
     pub description: String,
     pub path: &'a str,
     pub permalink: String,
-    pub content: &'a str,
+    /// The body as HTML, with its pictures' `<img>` made `<picture>` (see `pictures`).
+    pub content: Cow<'a, str>,
     pub kind: Option<Kind>,
     pub extra: &'a toml::Table,
     pub pages: Vec<Card>,
@@ -501,7 +505,7 @@ pub fn page<'a>(
         date_zh: p.front.date.as_ref().map(|d| d.chinese()),
         updated: p.front.updated.as_ref().map(ToString::to_string),
         weight: p.front.weight,
-        content: &p.content,
+        content: Cow::Borrowed(&p.content),
         kind: p.kind.kind(),
         extra: &p.front.extra,
         section: Link {
@@ -571,7 +575,7 @@ pub fn section<'a>(model: &'a Model, s: &'a Section) -> SectionView<'a> {
         description: s.front.description.clone().unwrap_or_default(),
         path: &s.path,
         permalink: permalink(&model.config, &s.path),
-        content: &s.content,
+        content: Cow::Borrowed(&s.content),
         kind: s.front.kind,
         extra: &s.front.extra,
         pages: s.pages.iter().map(|&id| card(model, id)).collect(),

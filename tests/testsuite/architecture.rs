@@ -1,5 +1,5 @@
 //! The shape of the code: renderers are siblings. No file of one renderer (print, screens, share
-//! cards, site, search) names another renderer, nor the pipeline or the commands above them;
+//! cards, page images, site, search) names another renderer, nor the pipeline or the commands above them;
 //! what they share lives below them (artifact, channels, zh, typeset, content, …).
 
 use std::path::Path;
@@ -11,6 +11,7 @@ const RENDERERS: &[(&str, &str)] = &[
     ("print", "src/print"),
     ("screens", "src/screens"),
     ("share", "src/share.rs"),
+    ("images", "src/images"),
     ("site", "src/site"),
     ("search", "src/search.rs"),
     ("search", "src/search"),

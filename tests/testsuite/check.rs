@@ -104,7 +104,7 @@ fn missing_images_and_files_are_errors_with_line() {
     check(&c)
         .fails()
         .says("content/cases/student.md:12:11: 错误: 找不到文件 `poster.png`");
-    c.write("static/poster.png", "png");
+    c.write_bytes("static/poster.png", &crate::support::small_png());
     c.edit(CASE, "src=\"poster.png\"", "src=\"/poster.png\"");
     check(&c).ok();
 
@@ -112,7 +112,7 @@ fn missing_images_and_files_are_errors_with_line() {
     check(&c)
         .fails()
         .says("content/cases/student.md:12:1: 错误: 找不到图片 `chat.png`");
-    c.write("content/cases/chat.png", "png");
+    c.write_bytes("content/cases/chat.png", &crate::support::small_png());
     check(&c).ok();
 }
 

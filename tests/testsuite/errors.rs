@@ -165,7 +165,7 @@ fn unknown_channel_in_a_guide_is_an_error() {
 fn missing_image_is_an_error_and_co_located_images_are_copied() {
     let c = Campaign::fixture("valid");
     c.write("content/cases/photo/index.md", "+++\ntitle = \"有图的案例\"\ndate = 2025-01-02\nregion = \"某地\"\nloss = 0\nscam = \"@/scams/shuadan.md\"\nlesson = \"看图。\"\n+++\n![聊天截图](chat.png)\n\n![缺的图](gone.png)\n");
-    c.write("content/cases/photo/chat.png", "png");
+    c.write_bytes("content/cases/photo/chat.png", &crate::support::small_png());
     c.build()
         .fails()
         .says("content/cases/photo/index.md:11:1: 错误: 找不到图片 `gone.png`");
@@ -176,9 +176,11 @@ fn missing_image_is_an_error_and_co_located_images_are_copied() {
     );
     c.build().ok();
     assert!(c.path("public/cases/photo/chat.png").is_file());
+    assert!(c.path("public/cases/photo/chat-40w.webp").is_file());
+    let html = c.read("public/cases/photo/index.html");
     assert!(
-        c.read("public/cases/photo/index.html")
-            .contains(r#"src="../../cases/photo/chat.png""#)
+        html.contains(r#"<img src="chat.png" alt="聊天截图" width="40" height="30""#),
+        "{html}"
     );
 }
 

@@ -9,6 +9,7 @@ mod check;
 mod commands;
 mod errors;
 mod headlines;
+mod images;
 mod print;
 mod sanitize;
 mod screens;

@@ -130,6 +130,12 @@ impl Campaign {
         std::fs::write(p, text).unwrap();
     }
 
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
     /// Replaces `from` (which must occur) with `to` in a file.
     #[track_caller]
     pub fn edit(&self, rel: &str, from: &str, to: &str) {
@@ -157,6 +163,14 @@ impl Campaign {
             })
             .collect()
     }
+}
+
+/// A small real PNG (a 40 × 30 gradient): pictures pages use must decode.
+pub fn small_png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 6, y as u8 * 8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
 fn finish(out: Output) -> Run {
