@@ -200,20 +200,43 @@ fn resized(img: &DynamicImage, width: u32) -> DynamicImage {
     }
 }
 
+/// Lossy WebP by libwebp's one-call encoder (cwebp's defaults: method 4) at [`WEBP_QUALITY`].
 fn webp(img: &DynamicImage) -> Result<Vec<u8>, ImageError> {
-    let (w, h) = (img.width(), img.height());
-    let encoder = match img {
-        DynamicImage::ImageRgba8(p) => webp::Encoder::from_rgba(p.as_raw(), w, h),
-        DynamicImage::ImageRgb8(p) => webp::Encoder::from_rgb(p.as_raw(), w, h),
+    let too_large = || ImageError::Encode("WebP: 图片过大".into());
+    let width = i32::try_from(img.width()).map_err(|_| too_large())?;
+    let height = i32::try_from(img.height()).map_err(|_| too_large())?;
+    let (pixels, channels) = match img {
+        DynamicImage::ImageRgba8(p) => (p.as_raw(), 4),
+        DynamicImage::ImageRgb8(p) => (p.as_raw(), 3),
         _ => unreachable!("decode gives 8-bit RGB or RGBA"),
     };
-    let mut config = webp::WebPConfig::new().map_err(|()| ImageError::Encode("libwebp".into()))?;
-    config.quality = WEBP_QUALITY;
-    config.method = 4;
-    let memory = encoder
-        .encode_advanced(&config)
-        .map_err(|e| ImageError::Encode(format!("WebP: {e:?}")))?;
-    Ok(memory.to_vec())
+    let stride = width.checked_mul(channels).ok_or_else(too_large)?;
+    let encode = if channels == 4 {
+        libwebp_sys::WebPEncodeRGBA
+    } else {
+        libwebp_sys::WebPEncodeRGB
+    };
+    let mut out: *mut u8 = std::ptr::null_mut();
+    // SAFETY: `pixels` holds `height` rows of `stride` bytes (an 8-bit RGB or RGBA buffer of
+    // these dimensions); libwebp only reads it, and on success stores in `out` a buffer of the
+    // returned length that it allocated, which is copied and then released with WebPFree.
+    let len = unsafe {
+        encode(
+            pixels.as_ptr(),
+            width,
+            height,
+            stride,
+            WEBP_QUALITY,
+            &mut out,
+        )
+    };
+    if len == 0 || out.is_null() {
+        return Err(ImageError::Encode("WebP: libwebp 编码失败".into()));
+    }
+    // SAFETY: see above; `out` is valid for `len` bytes until freed, and freed once.
+    let bytes = unsafe { std::slice::from_raw_parts(out, len) }.to_vec();
+    unsafe { libwebp_sys::WebPFree(out.cast()) };
+    Ok(bytes)
 }
 
 fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, ImageError> {

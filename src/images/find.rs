@@ -93,7 +93,27 @@ pub fn wanted(model: &Model, static_dirs: &[PathBuf]) -> Vec<Wanted> {
             }
         }
     }
+    unused_beside_pages(model, &mut found);
     found.into_values().collect()
+}
+
+/// Pictures beside pages that no page shows are published too (every co-located file is, as in
+/// Zola): they are made the same way, so none goes out with its GPS position.
+fn unused_beside_pages(model: &Model, found: &mut BTreeMap<String, Wanted>) {
+    for a in model.assets.iter().filter(|a| is_raster(&a.path)) {
+        if !found.contains_key(&a.path) {
+            let shown = a.source.strip_prefix(&model.root).unwrap_or(&a.source);
+            found.insert(
+                a.path.clone(),
+                Wanted {
+                    path: a.path.clone(),
+                    file: a.source.clone(),
+                    shown: crate::diag::display_path(shown),
+                    uses: Vec::new(),
+                },
+            );
+        }
+    }
 }
 
 /// The `src` of every `<img>` in a rendered body.

@@ -201,6 +201,10 @@ fn clashes(records: &[ImageRecord]) -> Vec<Diagnostic> {
 
 /// The error at every place a page names the picture, with the line found in the page's file.
 fn diagnostics(model: &Model, w: &Wanted, e: &ImageError) -> Vec<Diagnostic> {
+    if w.uses.is_empty() {
+        // A picture beside a page that no page shows: the file itself is named.
+        return vec![Diagnostic::error(&w.shown, format!("图片 {e}"))];
+    }
     w.uses
         .iter()
         .map(|u| {

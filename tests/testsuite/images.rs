@@ -230,6 +230,11 @@ fn built() -> &'static Campaign {
             "content/news/visit/gps.jpg",
             &with_segment(&p[1], &exif_segment(1, true)),
         );
+        // Beside the section's page, shown by no page: published all the same.
+        c.write_bytes(
+            "content/news/unused-gps.jpg",
+            &with_segment(&p[2], &exif_segment(1, true)),
+        );
         let banner = RgbImage::from_fn(600, 120, |x, _| image::Rgb([200, (x / 3) as u8, 40]));
         let mut png = Cursor::new(Vec::new());
         banner.write_to(&mut png, image::ImageFormat::Png).unwrap();
@@ -516,6 +521,8 @@ fn pictures_come_from_the_build_cache_and_equal_pictures_made_anew() {
     cold.says("新生成: news/a/one.jpg")
         .says("新生成: news/a/two.png");
     let first = c.snapshot("public/news");
+    // Into an empty folder, so the build is not skipped as having nothing to do.
+    std::fs::remove_dir_all(c.path("public")).unwrap();
     let warm = c.fanzha(&explain).ok();
     warm.lacks("新生成:").says("从构建缓存复用 2 个");
     assert!(
@@ -599,4 +606,18 @@ fn in_chromium_at_375_px_six_photos_download_under_350_kb() {
     for img in shown {
         assert_eq!(img["css_width"], 339, "the photo fills the column: {img}");
     }
+}
+
+#[test]
+fn a_photo_no_page_shows_is_published_without_its_gps_position() {
+    let original = std::fs::read(built().path("content/news/unused-gps.jpg")).unwrap();
+    assert!(
+        contains(&original, &rationals(&LATITUDE)),
+        "the fixture has GPS"
+    );
+    let published = public("news/unused-gps.jpg");
+    assert!(!contains(&published, &rationals(&LATITUDE)));
+    assert!(!contains(&published, b"Exif"));
+    let img = decoded("news/unused-gps.jpg");
+    assert_eq!(img.width(), 1080, "made like a shown picture");
 }
