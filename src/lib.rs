@@ -27,5 +27,6 @@ pub mod search;
 pub mod serve;
 pub mod share;
 pub mod site;
+pub mod templates;
 pub mod typeset;
 pub mod zh;
