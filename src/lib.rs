@@ -26,6 +26,7 @@ pub mod screens;
 pub mod search;
 pub mod serve;
 pub mod share;
+pub mod shortcode;
 pub mod site;
 pub mod templates;
 pub mod typeset;
