@@ -1,7 +1,9 @@
 //! Markdown to HTML with pulldown-cmark: CommonMark plus tables, footnotes and strikethrough,
-//! stable heading ids, and a hook that rewrites or checks every link and image destination.
+//! stable heading ids with Zola's anchor links, a hook that rewrites or checks every link and
+//! image destination, and where a text's code is (shortcodes are never expanded there).
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
@@ -12,9 +14,27 @@ pub struct Dest<'a> {
     pub is_image: bool,
 }
 
+/// Zola's `insert_anchor_links`: where a heading gets a link to itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnchorLinks {
+    #[default]
+    None,
+    /// A 🔗 link before the heading's text.
+    Left,
+    /// A 🔗 link after the heading's text.
+    Right,
+    /// The heading's text is the link.
+    Heading,
+}
+
 /// Renders `md` to HTML. `rewrite` sees every link and image destination and may return a
 /// replacement (e.g. a resolved `@/` link); it records its own diagnostics.
-pub fn render(md: &str, rewrite: &mut dyn FnMut(Dest<'_>) -> Option<String>) -> String {
+pub fn render(
+    md: &str,
+    anchors: AnchorLinks,
+    rewrite: &mut dyn FnMut(Dest<'_>) -> Option<String>,
+) -> String {
     let mut events: Vec<Event<'_>> = Vec::new();
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
         let event = match event {
@@ -61,6 +81,9 @@ pub fn render(md: &str, rewrite: &mut dyn FnMut(Dest<'_>) -> Option<String>) -> 
         events.push(event);
     }
     add_heading_ids(&mut events);
+    if anchors != AnchorLinks::None {
+        events = add_anchor_links(events, anchors);
+    }
     let mut out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
@@ -94,6 +117,59 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
         }
         i += 1;
     }
+}
+
+/// Puts a link to each heading in it (Zola's markup: `<a class="zola-anchor" href="#id"
+/// aria-label="…">`). The 🔗 of `left` and `right` is left out of the search index.
+fn add_anchor_links(events: Vec<Event<'_>>, anchors: AnchorLinks) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut open: Option<String> = None;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                let text = heading_text(&events[i + 1..]);
+                let link = format!(
+                    "<a class=\"zola-anchor\" href=\"#{}\" aria-label=\"{}\"",
+                    crate::templates::escape_html(id),
+                    crate::templates::escape_html(&format!("本节链接：{}", text.trim()))
+                );
+                out.push(event.clone());
+                match anchors {
+                    AnchorLinks::Left => out.push(Event::InlineHtml(
+                        format!("{link} data-pagefind-ignore>🔗</a>").into(),
+                    )),
+                    AnchorLinks::Heading => out.push(Event::InlineHtml(format!("{link}>").into())),
+                    _ => {}
+                }
+                open = Some(link);
+            }
+            Event::End(TagEnd::Heading(_)) if open.is_some() => {
+                let link = open.take().unwrap_or_default();
+                match anchors {
+                    AnchorLinks::Right => out.push(Event::InlineHtml(
+                        format!("{link} data-pagefind-ignore>🔗</a>").into(),
+                    )),
+                    AnchorLinks::Heading => out.push(Event::InlineHtml("</a>".into())),
+                    _ => {}
+                }
+                out.push(event.clone());
+            }
+            _ => out.push(event.clone()),
+        }
+    }
+    out
+}
+
+/// The byte ranges of `md` that are code: fenced and indented code blocks, and code spans.
+pub fn code_ranges(md: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => out.push(range),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn heading_text(events: &[Event<'_>]) -> String {
@@ -249,7 +325,7 @@ mod tests {
     fn rewrites_internal_links_and_reports_offsets() {
         let md = "见[指南](@/guides/a.md)。\n\n![图](photo.png)";
         let mut seen = Vec::new();
-        let html = render(md, &mut |d| {
+        let html = render(md, AnchorLinks::None, &mut |d| {
             seen.push((d.url.to_string(), d.offset, d.is_image));
             d.url.strip_prefix("@/").map(|_| "../guides/a/".to_string())
         });
@@ -269,11 +345,47 @@ mod tests {
     fn headings_get_unique_ids() {
         let html = render(
             "## 常见话术\n\n## 常见话术\n\n## What to do?\n",
+            AnchorLinks::None,
             &mut |_| None,
         );
         assert!(html.contains(r#"<h2 id="常见话术">"#), "{html}");
         assert!(html.contains(r#"<h2 id="常见话术-1">"#), "{html}");
         assert!(html.contains(r#"<h2 id="what-to-do">"#), "{html}");
+    }
+
+    #[test]
+    fn anchor_links_go_where_zola_puts_them() {
+        let md = "## 怎么办\n";
+        let link = r##"<a class="zola-anchor" href="#怎么办" aria-label="本节链接：怎么办""##;
+        let ignored = " data-pagefind-ignore>🔗</a>";
+        assert_eq!(
+            render(md, AnchorLinks::Left, &mut |_| None),
+            format!("<h2 id=\"怎么办\">{link}{ignored}怎么办</h2>\n")
+        );
+        assert_eq!(
+            render(md, AnchorLinks::Right, &mut |_| None),
+            format!("<h2 id=\"怎么办\">怎么办{link}{ignored}</h2>\n")
+        );
+        assert_eq!(
+            render(md, AnchorLinks::Heading, &mut |_| None),
+            format!("<h2 id=\"怎么办\">{link}>怎么办</a></h2>\n")
+        );
+        assert_eq!(
+            render(md, AnchorLinks::None, &mut |_| None),
+            "<h2 id=\"怎么办\">怎么办</h2>\n"
+        );
+    }
+
+    #[test]
+    fn code_ranges_cover_fences_and_spans() {
+        let md = "正文 `{{ a() }}` 后\n\n```\n{{ b() }}\n```\n\n    {{ c() }}\n\n{{ d() }}\n";
+        let code = code_ranges(md);
+        let inside = |needle: &str| {
+            let at = md.find(needle).unwrap();
+            code.iter().any(|r| r.contains(&at))
+        };
+        assert!(inside("{{ a()") && inside("{{ b()") && inside("{{ c()"));
+        assert!(!inside("{{ d()"));
     }
 
     #[test]

@@ -106,7 +106,12 @@ pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded, Report> {
     }
     let (model, warnings) = content::load(root, &config).map_err(|mut ds| {
         if let Err(more) = crate::site::check_templates(root, &config) {
-            ds.extend(more);
+            // Shortcodes load the same templates: a broken one is reported once.
+            for d in more {
+                if !ds.contains(&d) {
+                    ds.push(d);
+                }
+            }
         }
         Report { diagnostics: ds }
     })?;

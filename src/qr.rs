@@ -1,5 +1,6 @@
 //! QR codes of page addresses: the few rectangles that cover the dark modules, which the Typst
-//! templates draw (print and screens) and the site writes as a small SVG.
+//! templates draw (print and screens) and the site writes as a small SVG (a file beside each
+//! page, or inline where the `qr` shortcode puts one).
 
 use serde::Serialize;
 
@@ -31,6 +32,16 @@ pub fn encode(url: &str) -> QrRects {
 /// An SVG of the QR code of `url`, for the site: one path of the rectangles, a four-module quiet
 /// zone, crisp edges.
 pub fn svg(url: &str) -> String {
+    draw(url, "")
+}
+
+/// The SVG of `svg` to place inside a page, named for screen readers by `label`.
+pub fn svg_labelled(url: &str, label: &str) -> String {
+    let label = crate::templates::escape_html(label);
+    draw(url, &format!(" role=\"img\" aria-label=\"{label}\""))
+}
+
+fn draw(url: &str, attributes: &str) -> String {
     let q = encode(url);
     let size = q.modules + 8;
     let path: String = q
@@ -39,7 +50,7 @@ pub fn svg(url: &str) -> String {
         .map(|[x, y, w, h]| format!("M{} {}h{w}v{h}h-{w}z", x + 4, y + 4))
         .collect();
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\">\
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\"{attributes}>\
          <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{path}\"/></svg>\n"
     )
 }

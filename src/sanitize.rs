@@ -14,6 +14,13 @@ pub struct Removed {
     pub needle: String,
 }
 
+/// The warning for one thing taken out, `what` naming it.
+pub fn removal_message(what: &str) -> String {
+    format!(
+        "已删除{what}：网页正文里不能带脚本、事件属性或站外图片（内容可能来自多个单位，须防被篡改）；确需保留请在 config.toml 写 unsafe_html = true"
+    )
+}
+
 /// Elements that run code, embed other documents or change how the page loads.
 const DROPPED: &[&str] = &[
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link", "meta",

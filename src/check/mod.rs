@@ -51,6 +51,8 @@ struct Text<'a> {
     first_column: usize,
     /// Front-matter strings hold values, not HTML.
     is_body: bool,
+    /// Byte ranges of `text` in shortcode tags, where arguments are, not HTML.
+    shortcode_tags: Vec<std::ops::Range<usize>>,
 }
 
 impl Text<'_> {
@@ -88,22 +90,32 @@ fn texts_of<'a>(source: &Path, text: &'a str) -> Vec<Text<'a>> {
                 first_line: p.line,
                 first_column: p.column,
                 is_body: false,
+                shortcode_tags: Vec::new(),
             });
         }
     }
+    let tags = crate::shortcode::tag_spans(split.body);
     let mut in_fence = false;
+    let mut start = 0;
     for (line, l) in (split.body_line..).zip(split.body.split_inclusive('\n')) {
         let fence = l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~");
         if fence {
             in_fence = !in_fence;
         } else if !in_fence {
+            let here = start..start + l.len();
             out.push(Text {
                 text: l,
                 first_line: line,
                 first_column: 1,
                 is_body: true,
+                shortcode_tags: tags
+                    .iter()
+                    .filter(|t| t.start < here.end && here.start < t.end)
+                    .map(|t| t.start.saturating_sub(start)..t.end - start)
+                    .collect(),
             });
         }
+        start += l.len();
     }
     out
 }
@@ -261,7 +273,9 @@ fn file_refs<'a>(item: &Text<'a>) -> Vec<(usize, &'a str)> {
             out.push((item.text.find(value).unwrap_or(0), value));
         }
     }
-    out.retain(|(_, url)| !url.is_empty() && !is_external(url));
+    out.retain(|(at, url)| {
+        !url.is_empty() && !is_external(url) && !item.shortcode_tags.iter().any(|t| t.contains(at))
+    });
     out
 }
 
@@ -442,6 +456,7 @@ mod tests {
             first_line: 1,
             first_column: 1,
             is_body: true,
+            shortcode_tags: Vec::new(),
         };
         let refs: Vec<&str> = file_refs(&body).into_iter().map(|(_, u)| u).collect();
         assert_eq!(refs, ["photo.jpg", "/docs/a.pdf"]);
@@ -450,9 +465,19 @@ mod tests {
             first_line: 3,
             first_column: 9,
             is_body: false,
+            shortcode_tags: Vec::new(),
         };
         let refs = file_refs(&value);
         assert_eq!(refs[0].1, "images/cover.png");
         assert_eq!(value.position(refs[0].0).column, 10);
+    }
+
+    #[test]
+    fn shortcode_arguments_are_not_file_references() {
+        let file =
+            "+++\n+++\n正文\n{{ figure(src=\"photo.jpg\", alt=\"图\") }} <img src=\"a.png\">\n";
+        let texts = texts_of(Path::new("content/a.md"), file);
+        let refs: Vec<&str> = texts.iter().flat_map(file_refs).map(|(_, u)| u).collect();
+        assert_eq!(refs, ["a.png"]);
     }
 }

@@ -107,6 +107,10 @@ pub struct SectionFront {
     pub render: bool,
     /// Makes the section's page a redirect: to a full URL, an `@/…md` page or a site path.
     pub redirect_to: Option<String>,
+    /// Links to each heading of the section's own body and its pages' (Zola's `none`, `left`,
+    /// `right`, `heading`).
+    #[serde(default)]
+    pub insert_anchor_links: crate::markdown::AnchorLinks,
     pub in_search_index: Option<bool>,
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -119,7 +123,6 @@ pub const SECTION_KEYS_IGNORED: &[&str] = &[
     "paginate_by",
     "paginate_path",
     "paginate_reversed",
-    "insert_anchor_links",
     "transparent",
     "generate_feeds",
     "generate_feed",

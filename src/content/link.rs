@@ -1,43 +1,58 @@
 //! Turns parsed sections and pages into the frozen model: gives every page its URL path, resolves
 //! `@/` and relative links (front matter and Markdown), places co-located assets, renders bodies
-//! and derives the relations authors do not write twice (a scam type's cases).
+//! (shortcodes expanded, links resolved, raw HTML cleaned) and derives the relations authors do
+//! not write twice (a scam type's cases).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::host::{self, CaseInfo, Owner, PageHost};
 use super::load::{RawKind, RawPage, RawSection, bundle_dirs, parent_dir};
 use super::{Asset, Kind, KindData, Model, Page, PageId, Section, SectionId, SortBy};
+use crate::channels::Hotlines;
 use crate::config::Config;
-use crate::diag::Diagnostic;
-use crate::markdown::{self, Dest};
+use crate::diag::{Diagnostic, Position, Severity};
+use crate::markdown::{self, AnchorLinks, Dest};
+use crate::shortcode::{self, Shortcodes};
 
 /// What a content-relative file path names.
 #[derive(Clone, Copy)]
-enum Target {
+pub(super) enum Target {
     Page(PageId),
     Section(SectionId),
 }
 
-/// Everything needed to resolve a link from anywhere in the content.
-struct Index {
+/// Everything needed to resolve a link, or render a shortcode, from anywhere in the content.
+pub(super) struct Index {
     /// `scams/shuadan.md` and `scams/_index.md` → target.
-    by_rel: HashMap<String, Target>,
+    pub by_rel: HashMap<String, Target>,
     /// Content-relative asset file → output path.
-    assets: HashMap<String, String>,
-    page_paths: Vec<String>,
-    page_kinds: Vec<Option<Kind>>,
-    section_paths: Vec<String>,
+    pub assets: HashMap<String, String>,
+    pub page_paths: Vec<String>,
+    pub page_titles: Vec<String>,
+    pub page_kinds: Vec<Option<Kind>>,
+    pub section_paths: Vec<String>,
+    pub section_titles: Vec<String>,
+    /// Each section's `insert_anchor_links`, which its pages follow too.
+    pub anchors: Vec<AnchorLinks>,
     /// Pages that exist but were not loaded (drafts, or files with errors already reported).
-    unloaded: BTreeSet<String>,
+    pub unloaded: BTreeSet<String>,
     /// Take scripts and outside resources out of raw HTML (unless `unsafe_html = true`).
-    sanitize: bool,
+    pub sanitize: bool,
+    /// The shortcode templates, loaded when some body may use one.
+    pub shortcodes: Option<Shortcodes>,
+    pub hotlines: Hotlines,
+    pub base_url: Option<String>,
+    /// Case pages, as the `case` shortcode shows them.
+    pub cases: HashMap<PageId, CaseInfo>,
 }
 
 impl Index {
     /// Why a link to `file` cannot resolve; empty when the file's own errors were already reported.
-    fn missing(&self, url: &str, file: &str) -> String {
+    pub fn missing(&self, url: &str, file: &str) -> String {
         if self.unloaded.contains(file) {
             String::new()
         } else {
@@ -45,7 +60,7 @@ impl Index {
         }
     }
 
-    fn target_path(&self, t: Target) -> &str {
+    pub fn target_path(&self, t: Target) -> &str {
         match t {
             Target::Page(id) => &self.page_paths[id],
             Target::Section(id) => &self.section_paths[id],
@@ -105,7 +120,23 @@ pub(super) fn link(
         &section_ids,
         &section_paths,
     );
-    let index = Index {
+    let may_use_shortcodes = raw_pages.iter().any(|p| shortcode::may_hold(&p.body))
+        || raw_sections.iter().any(|s| shortcode::may_hold(&s.body));
+    let shortcodes = may_use_shortcodes.then(|| {
+        let (set, errors) = Shortcodes::load(root, &config.theme);
+        diags.extend(errors);
+        set
+    });
+    let page_titles: Vec<String> = raw_pages.iter().map(page_title).collect();
+    let cases = raw_pages
+        .iter()
+        .enumerate()
+        .filter_map(|(id, p)| match &p.kind {
+            RawKind::Case(fields) => Some((id, CaseInfo::of(&p.front, &page_titles[id], fields))),
+            _ => None,
+        })
+        .collect();
+    let index = Arc::new(Index {
         by_rel,
         assets: assets
             .iter()
@@ -113,10 +144,20 @@ pub(super) fn link(
             .collect(),
         page_kinds: raw_pages.iter().map(|p| raw_kind(&p.kind)).collect(),
         page_paths,
+        page_titles,
         section_paths,
+        section_titles: raw_sections.iter().map(section_title).collect(),
+        anchors: raw_sections
+            .iter()
+            .map(|s| s.front.insert_anchor_links)
+            .collect(),
         unloaded: unloaded.clone(),
         sanitize: !config.unsafe_html,
-    };
+        shortcodes,
+        hotlines: crate::channels::hotlines(&config),
+        base_url: config.base_url.clone(),
+        cases,
+    });
 
     let rendered: Vec<(Page, Vec<Diagnostic>)> = raw_pages
         .into_par_iter()
@@ -133,7 +174,7 @@ pub(super) fn link(
     let mut sections: Vec<Section> = raw_sections
         .into_iter()
         .enumerate()
-        .map(|(id, raw)| finish_section(id, raw, &index, &section_ids, diags))
+        .map(|(id, raw)| finish_section(id, raw, &index, &section_ids, &config, diags))
         .collect();
     attach_pages(&mut sections, &pages);
     fill_scam_slogans(&mut sections, &pages, &index, diags);
@@ -149,6 +190,14 @@ pub(super) fn link(
         pages,
         assets,
     })
+}
+
+fn page_title(p: &RawPage) -> String {
+    p.front.title.clone().unwrap_or_else(|| p.slug.clone())
+}
+
+fn section_title(s: &RawSection) -> String {
+    s.front.title.clone().unwrap_or_else(|| s.dir.clone())
 }
 
 fn raw_kind(k: &RawKind) -> Option<Kind> {
@@ -333,7 +382,7 @@ fn is_external(url: &str) -> bool {
 
 /// Resolves one link or image destination written in a page or section at `from_path` whose
 /// source folder is `dir`. `Ok(None)` leaves it as written.
-fn resolve_dest(
+pub(super) fn resolve_dest(
     index: &Index,
     dir: &str,
     from_path: &str,
@@ -378,39 +427,104 @@ fn resolve_dest(
     Ok(None)
 }
 
-fn split_anchor(s: &str) -> (&str, &str) {
+pub(super) fn split_anchor(s: &str) -> (&str, &str) {
     match s.find(['#', '?']) {
         Some(i) => (&s[..i], &s[i..]),
         None => (s, ""),
     }
 }
 
-/// Renders a Markdown body, resolving its links; problems are reported at their line.
+/// A body rendered: its HTML, and, when it has shortcodes, its Markdown for plain uses
+/// (descriptions, print) with them taken out.
+struct Rendered {
+    html: String,
+    plain: Option<String>,
+}
+
+/// Where a body is written and whose it is.
+struct Place<'a> {
+    source: &'a Path,
+    /// Content folder, for relative addresses.
+    dir: &'a str,
+    /// Site path.
+    path: &'a str,
+    title: &'a str,
+    owner: Owner<'a>,
+    anchors: AnchorLinks,
+}
+
+/// Renders a Markdown body: expands its shortcodes, resolves its links, cleans its raw HTML;
+/// problems are reported at their line and column.
 fn render_body(
-    index: &Index,
+    index: &Arc<Index>,
+    config: &Config,
+    place: &Place<'_>,
+    body: &str,
+    body_line: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let expanded = match &index.shortcodes {
+        Some(set) if shortcode::may_hold(body) => {
+            let host = PageHost {
+                index: index.clone(),
+                dir: place.dir.to_string(),
+                path: place.path.to_string(),
+                title: place.title.to_string(),
+            };
+            let context = host::context(config, &place.owner, place.title, place.path);
+            Some(set.expand(body, Arc::new(host), &context))
+        }
+        _ => None,
+    };
+    let markdown = expanded.as_ref().map_or(body, |x| x.markdown.as_str());
+    let html = markdown::render(markdown, place.anchors, &mut |dest| match resolve_dest(
+        index, place.dir, place.path, &dest,
+    ) {
+        Ok(new) => new,
+        Err(msg) if msg.is_empty() => None,
+        Err(msg) => {
+            let offset = expanded
+                .as_ref()
+                .map_or(dest.offset, |x| x.source_offset(dest.offset));
+            let pos = Position::of_offset(body, offset, body_line);
+            diags.push(Diagnostic::error(place.source, msg).at(Some(pos)));
+            None
+        }
+    });
+    let html = if index.sanitize {
+        clean_html(place.source, &html, body, body_line, diags)
+    } else {
+        html
+    };
+    let Some(expanded) = expanded else {
+        return Rendered { html, plain: None };
+    };
+    for p in expanded.problems.iter().filter(|p| !p.message.is_empty()) {
+        let pos = Position::of_offset(body, p.offset, body_line);
+        let d = match p.severity {
+            Severity::Error => Diagnostic::error(place.source, p.message.clone()).at(Some(pos)),
+            Severity::Warning => {
+                Diagnostic::warning(place.source, p.message.clone()).at_line(pos.line)
+            }
+        };
+        diags.push(d.field(p.field));
+    }
+    Rendered {
+        html: expanded.insert(&html),
+        plain: Some(expanded.plain),
+    }
+}
+
+/// The body's HTML with scripts and outside pictures taken out, each removal a warning at the
+/// line of the body it was written on.
+fn clean_html(
     source: &Path,
-    dir: &str,
-    path: &str,
+    html: &str,
     body: &str,
     body_line: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    let html = markdown::render(
-        body,
-        &mut |dest| match resolve_dest(index, dir, path, &dest) {
-            Ok(new) => new,
-            Err(msg) if msg.is_empty() => None,
-            Err(msg) => {
-                let pos = crate::diag::Position::of_offset(body, dest.offset, body_line);
-                diags.push(Diagnostic::error(source, msg).at(Some(pos)));
-                None
-            }
-        },
-    );
-    if !index.sanitize {
-        return html;
-    }
-    let (html, removed) = crate::sanitize::clean(&html);
+    let (html, removed) = crate::sanitize::clean(html);
     let lower = body.to_lowercase();
     let mut from = 0;
     for r in removed {
@@ -419,17 +533,11 @@ fn render_body(
             .map(|i| from + i);
         let at = found.unwrap_or(0);
         from = found.map_or(from, |i| i + 1);
-        let pos = crate::diag::Position::of_offset(body, at, body_line);
+        let pos = Position::of_offset(body, at, body_line);
         diags.push(
-            Diagnostic::warning(
-                source,
-                format!(
-                    "已删除{}：网页正文里不能带脚本、事件属性或站外图片（内容可能来自多个单位，须防被篡改）；确需保留请在 config.toml 写 unsafe_html = true",
-                    r.what
-                ),
-            )
-            .field("html")
-            .at_line(pos.line),
+            Diagnostic::warning(source, crate::sanitize::removal_message(&r.what))
+                .field("html")
+                .at_line(pos.line),
         );
     }
     html
@@ -438,21 +546,25 @@ fn render_body(
 fn finish_page(
     id: PageId,
     raw: RawPage,
-    index: &Index,
+    index: &Arc<Index>,
     section_ids: &BTreeMap<String, SectionId>,
     config: &Config,
 ) -> (Page, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let path = index.page_paths[id].clone();
-    let content = render_body(
-        index,
-        &raw.source,
-        &raw.dir,
-        &path,
-        &raw.body,
-        raw.body_line,
-        &mut diags,
-    );
+    let section = section_ids[&raw.section_dir];
+    let place = Place {
+        source: &raw.source,
+        dir: &raw.dir,
+        path: &path,
+        title: &index.page_titles[id],
+        owner: Owner::Page {
+            front: &raw.front,
+            slug: &raw.slug,
+        },
+        anchors: index.anchors[section],
+    };
+    let rendered = render_body(index, config, &place, &raw.body, raw.body_line, &mut diags);
     let line = |field: &str| raw.key_lines.get(field).copied();
     let mut link_field = |field: &str, link: &str, want: Kind| -> Option<PageId> {
         let err = |msg: String| {
@@ -540,16 +652,15 @@ fn finish_page(
             KindData::Guide { fields, channels }
         }
     };
-    let title = raw.front.title.clone().unwrap_or_else(|| raw.slug.clone());
     let page = Page {
         source: raw.source,
         path,
         slug: raw.slug,
-        section: section_ids[&raw.section_dir],
-        title,
+        section,
+        title: index.page_titles[id].clone(),
         front: raw.front,
-        body: raw.body,
-        content,
+        body: rendered.plain.unwrap_or(raw.body),
+        content: rendered.html,
         kind,
         key_lines: raw.key_lines,
     };
@@ -559,20 +670,21 @@ fn finish_page(
 fn finish_section(
     id: SectionId,
     raw: RawSection,
-    index: &Index,
+    index: &Arc<Index>,
     section_ids: &BTreeMap<String, SectionId>,
+    config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) -> Section {
     let path = index.section_paths[id].clone();
-    let content = render_body(
-        index,
-        &raw.source,
-        &raw.dir,
-        &path,
-        &raw.body,
-        raw.body_line,
-        diags,
-    );
+    let place = Place {
+        source: &raw.source,
+        dir: &raw.dir,
+        path: &path,
+        title: &index.section_titles[id],
+        owner: Owner::Section(&raw.front),
+        anchors: raw.front.insert_anchor_links,
+    };
+    let content = render_body(index, config, &place, &raw.body, raw.body_line, diags).html;
     let parent = if raw.dir.is_empty() {
         None
     } else {
@@ -584,11 +696,10 @@ fn finish_section(
             d = parent_dir(d);
         }
     };
-    let title = raw.front.title.clone().unwrap_or_else(|| raw.dir.clone());
     Section {
         source: raw.source,
         path,
-        title,
+        title: index.section_titles[id].clone(),
         front: raw.front,
         content,
         parent,

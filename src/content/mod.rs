@@ -3,6 +3,7 @@
 //! changes it.
 
 pub mod front;
+mod host;
 pub mod kinds;
 mod link;
 mod load;
@@ -61,7 +62,8 @@ pub struct Page {
     pub section: SectionId,
     pub title: String,
     pub front: PageFront,
-    /// The Markdown body as written.
+    /// The Markdown body as written, with its shortcodes taken out (a block shortcode leaves
+    /// its body), for plain-text uses: descriptions, print layouts.
     pub body: String,
     /// The body rendered to HTML, with `@/` links resolved relative to this page.
     pub content: String,

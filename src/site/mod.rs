@@ -457,17 +457,9 @@ fn phones_filter(v: &Value, numbers: &[String]) -> Value {
     let html = if v.is_safe() {
         text
     } else {
-        escape_html(&text)
+        crate::templates::escape_html(&text)
     };
     Value::from_safe_string(phones::link_phones(&html, numbers))
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// `qr.svg` beside every page, when the site's address is known (a QR code needs a full URL).

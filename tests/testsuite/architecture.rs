@@ -1,6 +1,7 @@
 //! The shape of the code: renderers are siblings. No file of one renderer (print, screens, share
-//! cards, page images, site, search) names another renderer, nor the pipeline or the commands above them;
-//! what they share lives below them (artifact, channels, zh, typeset, content, …).
+//! cards, page images, site, search) names another renderer, nor the pipeline or the commands
+//! above them; what they share lives below them (artifact, channels, zh, typeset, content, …),
+//! and the content model with its shortcodes names none of them.
 
 use std::path::Path;
 
@@ -70,6 +71,41 @@ fn no_renderer_imports_another_or_what_wires_them() {
     assert!(
         found.is_empty(),
         "renderers must stay siblings:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The content model and what it renders bodies with sit below every renderer.
+const BELOW: &[&str] = &[
+    "src/content",
+    "src/shortcode",
+    "src/templates.rs",
+    "src/markdown.rs",
+];
+
+#[test]
+fn the_model_and_its_shortcodes_name_no_renderer() {
+    let above: Vec<&str> = RENDERERS
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(ABOVE.iter().copied())
+        .collect();
+    let mut found = Vec::new();
+    for rel in BELOW {
+        let files = rust_files(rel);
+        assert!(!files.is_empty(), "{rel} has no Rust files");
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for m in named_modules(&text) {
+                if above.contains(&m.as_str()) {
+                    found.push(format!("{}: names crate::{m}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the model must stay below the renderers:\n{}",
         found.join("\n")
     );
 }

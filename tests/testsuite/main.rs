@@ -15,6 +15,7 @@ mod sanitize;
 mod screens;
 mod search;
 mod serve;
+mod shortcodes;
 mod site;
 mod support;
 mod zola;
