@@ -246,6 +246,15 @@ fn built() -> &'static Campaign {
             six.push_str(&format!("第 {n} 张：活动现场。\n\n![现场照片 {n}](p{n}.jpg)\n\n"));
         }
         c.write(SIX, &six);
+        // The figure and gallery shortcodes name photos the same way.
+        c.write(
+            "content/news/shortcodes/index.md",
+            "+++\ntitle = \"展板\"\ndate = 2026-03-07\n+++\n\
+             {{ figure(src=\"board.jpg\", alt=\"社区展板\", caption=\"社区展板\") }}\n\n\
+             {{ gallery(images=[\"board.jpg\", \"crowd.jpg\"], alts=[\"展板\", \"人群\"]) }}\n",
+        );
+        c.write_bytes("content/news/shortcodes/board.jpg", &p[3]);
+        c.write_bytes("content/news/shortcodes/crowd.jpg", &p[4]);
         c.fanzha(&BUILD).ok();
         c
     })
@@ -620,4 +629,24 @@ fn a_photo_no_page_shows_is_published_without_its_gps_position() {
     assert!(!contains(&published, b"Exif"));
     let img = decoded("news/unused-gps.jpg");
     assert_eq!(img.width(), 1080, "made like a shown picture");
+}
+
+#[test]
+fn figure_and_gallery_shortcodes_show_pictures_too() {
+    let html = String::from_utf8(public("news/shortcodes/index.html")).unwrap();
+    let found = pictures(&html);
+    assert_eq!(found.len(), 3, "{html}");
+    let alts: Vec<Option<&str>> = found.iter().map(|(_, img)| attr(img, "alt")).collect();
+    assert_eq!(alts, [Some("社区展板"), Some("展板"), Some("人群")]);
+    for (source, img) in &found {
+        assert!(
+            attr(source, "srcset").is_some_and(|s| s.contains("720w")),
+            "{source}"
+        );
+        assert!(
+            attr(img, "width").is_some() && attr(img, "height").is_some(),
+            "{img}"
+        );
+    }
+    assert_eq!(decoded("news/shortcodes/crowd.jpg").width(), 1080);
 }
