@@ -46,13 +46,21 @@ pub struct Config {
     /// Page images: the largest picture accepted, and the width they take on the page.
     #[serde(default)]
     pub images: ImagesConfig,
-    /// Keep raw HTML in content as written, scripts and outside pictures included. Off by
-    /// default: content from many hands is untrusted.
+    /// How Markdown is turned into HTML.
     #[serde(default)]
-    pub unsafe_html: bool,
+    pub markdown: MarkdownConfig,
     /// Free values for templates.
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// The `[markdown]` table.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// Keep raw HTML in content as written, scripts and outside pictures included (Hugo's
+    /// `unsafe`). Off by default: content from many hands is untrusted.
+    pub unsafe_html: bool,
 }
 
 /// The `[check]` table.

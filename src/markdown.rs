@@ -136,7 +136,7 @@ fn add_anchor_links(events: Vec<Event<'_>>, anchors: AnchorLinks) -> Vec<Event<'
                 out.push(event.clone());
                 match anchors {
                     AnchorLinks::Left => out.push(Event::InlineHtml(
-                        format!("{link} data-pagefind-ignore>🔗</a>").into(),
+                        format!("{link} data-pagefind-ignore=\"\">🔗</a>").into(),
                     )),
                     AnchorLinks::Heading => out.push(Event::InlineHtml(format!("{link}>").into())),
                     _ => {}
@@ -147,7 +147,7 @@ fn add_anchor_links(events: Vec<Event<'_>>, anchors: AnchorLinks) -> Vec<Event<'
                 let link = open.take().unwrap_or_default();
                 match anchors {
                     AnchorLinks::Right => out.push(Event::InlineHtml(
-                        format!("{link} data-pagefind-ignore>🔗</a>").into(),
+                        format!("{link} data-pagefind-ignore=\"\">🔗</a>").into(),
                     )),
                     AnchorLinks::Heading => out.push(Event::InlineHtml("</a>".into())),
                     _ => {}
@@ -357,7 +357,7 @@ mod tests {
     fn anchor_links_go_where_zola_puts_them() {
         let md = "## 怎么办\n";
         let link = r##"<a class="zola-anchor" href="#怎么办" aria-label="本节链接：怎么办""##;
-        let ignored = " data-pagefind-ignore>🔗</a>";
+        let ignored = " data-pagefind-ignore=\"\">🔗</a>";
         assert_eq!(
             render(md, AnchorLinks::Left, &mut |_| None),
             format!("<h2 id=\"怎么办\">{link}{ignored}怎么办</h2>\n")

@@ -152,7 +152,7 @@ pub(super) fn link(
             .map(|s| s.front.insert_anchor_links)
             .collect(),
         unloaded: unloaded.clone(),
-        sanitize: !config.unsafe_html,
+        sanitize: !config.markdown.unsafe_html,
         shortcodes,
         hotlines: crate::channels::hotlines(&config),
         base_url: config.base_url.clone(),
@@ -524,7 +524,13 @@ fn clean_html(
     body_line: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    let (html, removed) = crate::sanitize::clean(html);
+    // Raw HTML starts with `<`; a body without one is Markdown's own markup.
+    let origin = if body.contains('<') {
+        crate::sanitize::Origin::RawHtml
+    } else {
+        crate::sanitize::Origin::Markdown
+    };
+    let (html, removed) = crate::sanitize::clean(html, origin);
     let lower = body.to_lowercase();
     let mut from = 0;
     for r in removed {

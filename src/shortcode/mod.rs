@@ -312,7 +312,7 @@ impl Expander<'_> {
         if !self.host.sanitize() {
             return Some(text.to_string());
         }
-        let (clean, removed) = sanitize::clean(text);
+        let (clean, removed) = sanitize::clean(text, sanitize::Origin::MarkdownSource);
         let region = body.range.clone();
         for r in removed {
             let at = self.src[region.clone()]
@@ -475,7 +475,7 @@ fn markdown_filter(state: &State, text: String, kwargs: Kwargs) -> Result<Value,
     }
     let sanitize = call.as_ref().is_none_or(|c| c.host.sanitize());
     let html = if sanitize {
-        let (html, removed) = sanitize::clean(&html);
+        let (html, removed) = sanitize::clean(&html, sanitize::Origin::RawHtml);
         if let Some(call) = &call {
             call.removed.lock().expect("not poisoned").extend(removed);
         }

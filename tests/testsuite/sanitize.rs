@@ -1,6 +1,6 @@
 //! Raw HTML from many hands: scripts, event handlers, `javascript:` links and pictures from outside
 //! the site are taken out of the built page, each with a warning naming file and line, unless the
-//! campaign sets `unsafe_html = true`.
+//! campaign sets `[markdown] unsafe_html = true`.
 
 use crate::support::Campaign;
 
@@ -46,7 +46,10 @@ fn scripts_handlers_and_outside_pictures_are_taken_out_with_a_warning_each() {
 fn unsafe_html_keeps_raw_html_as_written() {
     let c = with_raw_html();
     let config = c.read("config.toml");
-    c.write("config.toml", &format!("unsafe_html = true\n{config}"));
+    c.write(
+        "config.toml",
+        &format!("{config}\n[markdown]\nunsafe_html = true\n"),
+    );
     let run = c.build().ok();
     run.lacks("字段 `html`");
     let page = c.read("public/cases/student/index.html");

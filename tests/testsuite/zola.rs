@@ -156,7 +156,7 @@ fn insert_anchor_links_puts_zolas_links_in_headings() {
     let (c, _) = built();
     // blog/_index.md: insert_anchor_links = "right"
     assert!(c.read("public/blog/first/index.html").contains(
-        r##"<h2 id="较早">较早<a class="zola-anchor" href="#较早" aria-label="本节链接：较早" data-pagefind-ignore>🔗</a></h2>"##
+        r##"<h2 id="较早">较早<a class="zola-anchor" href="#较早" aria-label="本节链接：较早" data-pagefind-ignore="">🔗</a></h2>"##
     ));
     // docs/_index.md: insert_anchor_links = "heading"
     assert!(c.read("public/docs/usage/index.html").contains(
