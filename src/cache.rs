@@ -158,13 +158,28 @@ impl Cache {
     }
 
     fn get(&self, key: &Key) -> Option<Vec<Vec<u8>>> {
+        use std::io::Read;
         let path = self.entry(key)?;
-        let bytes = fs::read(&path).ok()?;
+        // One open for reading and touching: a search index reads thousands of small entries.
+        let mut file = fs::File::options()
+            .read(true)
+            .append(true)
+            .open(&path)
+            .ok()?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).ok()?;
         match decode(&bytes) {
             Some(blobs) => {
-                // Touch it, so trimming keeps what builds still use.
-                if let Ok(f) = fs::File::options().append(true).open(&path) {
-                    let _ = f.set_modified(std::time::SystemTime::now());
+                // Touch it (at most once an hour), so trimming keeps what builds still use.
+                let now = std::time::SystemTime::now();
+                let stale = file
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .map_or(true, |t| {
+                        now.duration_since(t).is_ok_and(|d| d.as_secs() > 3600)
+                    });
+                if stale {
+                    let _ = file.set_modified(now);
                 }
                 Some(blobs)
             }
