@@ -29,4 +29,5 @@ pub mod share;
 pub mod site;
 pub mod stamp;
 pub mod typeset;
+pub mod units;
 pub mod zh;
