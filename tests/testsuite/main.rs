@@ -16,4 +16,5 @@ mod search;
 mod serve;
 mod site;
 mod support;
+mod units;
 mod zola;
