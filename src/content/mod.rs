@@ -1,5 +1,5 @@
 //! The campaign's content model: sections and pages read from `content/`, validated, linked and
-//! then frozen. Every renderer (site, and later print, screens, search) reads this model; none
+//! then frozen, with the units of the units table (read by `crate::units`). Every renderer (site, and later print, screens, search) reads this model; none
 //! changes it.
 
 pub mod front;

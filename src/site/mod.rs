@@ -1,5 +1,5 @@
 //! The site renderer: reads the model and returns every file of the website (HTML pages in
-//! parallel, stylesheets, static files, co-located assets, QR codes, sitemap, robots.txt, feed,
+//! parallel — content pages, and a page per unit of the units table with their index —, stylesheets, static files, co-located assets, QR codes, sitemap, robots.txt, feed,
 //! 404, the search page). It writes nothing; `output` does.
 
 mod assets;

@@ -255,6 +255,7 @@ pub fn finish(read: Option<Read>, model: &Model, diags: &mut Vec<Diagnostic>) ->
         .iter()
         .map(|t| unit_type(model, t, configured, diags))
         .collect();
+    diags.extend(path_conflicts(model));
     if model.config.base_url.is_none() && !read.list.is_empty() {
         diags.push(Diagnostic::warning(
             CONFIG_FILE,
@@ -266,6 +267,22 @@ pub fn finish(read: Option<Read>, model: &Model, diags: &mut Vec<Diagnostic>) ->
         types,
         list: read.list,
     }
+}
+
+/// Content pages and sections whose address would be a unit page's or the units index's.
+fn path_conflicts(model: &Model) -> Vec<Diagnostic> {
+    let sections = model.sections.iter().map(|s| (&s.source, &s.path));
+    let pages = model.pages.iter().map(|p| (&p.source, &p.path));
+    sections
+        .chain(pages)
+        .filter(|(_, path)| path.starts_with(UNITS_PATH))
+        .map(|(source, path)| {
+            Diagnostic::error(
+                source,
+                format!("地址 {path} 与单位页面（{UNITS_PATH}）冲突；有单位表时，请给这个栏目或页面换个地址"),
+            )
+        })
+        .collect()
 }
 
 fn unit_type(

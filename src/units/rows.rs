@@ -355,11 +355,11 @@ fn resolve_parents(units: &mut [Unit], error: &mut dyn FnMut(&Unit, String)) {
             ),
         }
     }
-    for i in 0..units.len() {
+    for (i, u) in units.iter().enumerate() {
         if in_cycle(&parent_of, i) {
-            let p = units[i].parent.clone().unwrap_or_default();
+            let p = u.parent.as_deref().unwrap_or_default();
             error(
-                &units[i],
+                u,
                 format!("上级单位「{p}」又是本单位的下级，上下级绕成了圈"),
             );
         }

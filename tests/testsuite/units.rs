@@ -69,7 +69,7 @@ fn page(path: &str) -> String {
 fn unit_pages(c: &Campaign) -> BTreeMap<String, Vec<u8>> {
     let mut args = QUICK.to_vec();
     args.extend(["--skip", "search"]);
-    c.fanzha(&args).ok();
+    c.fanzha(&args).ok().says("6 个栏目，5 个单位，共");
     c.snapshot("public/units")
 }
 
@@ -233,7 +233,7 @@ fn unit_pages_are_in_the_search_index() {
 #[test]
 fn without_a_units_table_nothing_changes() {
     let c = Campaign::fixture("valid");
-    c.fanzha(QUICK).ok();
+    c.fanzha(QUICK).ok().lacks("单位");
     assert!(!c.path("public/units").exists());
     assert!(!c.read("public/index.html").contains("单位"));
 }
@@ -347,4 +347,13 @@ fn configured_types_replace_the_defaults_and_choose_the_key_content() {
         !village.contains("<h2>重点防范的骗局</h2>"),
         "max_scams = 0 shows none"
     );
+}
+
+#[test]
+fn a_content_section_at_units_is_refused_when_there_is_a_table() {
+    let c = campaign_with("units.csv");
+    c.write("content/units/_index.md", "+++\ntitle = \"单位\"\n+++\n");
+    c.fanzha(QUICK)
+        .fails()
+        .says("content/units/_index.md: 错误: 地址 units/ 与单位页面（units/）冲突");
 }
