@@ -175,7 +175,7 @@ pub fn read(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Option
 
 /// The rows of `table` as units, every bad cell an error.
 fn units_of(table: &Table, types: &[String], errors: &mut Vec<Diagnostic>) -> Vec<Unit> {
-    let Some((head, rows)) = table.rows.split_first() else {
+    let Some((head, rows)) = table::split_header(&table.rows, rows::is_unit_header) else {
         errors.push(Diagnostic::error(&table.file, "单位表是空的"));
         return Vec::new();
     };
@@ -424,6 +424,18 @@ mod tests {
                 .any(|e| e.contains("第 2 行第 D 列（上级）") && e.contains("绕成了圈")),
             "{errors:#?}"
         );
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_skipped() {
+        let mut errors = Vec::new();
+        let list = units_of(
+            &table("某县反诈宣传单位名单\n编号,名称,类型\na,甲,学校"),
+            &types(),
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(list[0].line, 3);
     }
 
     #[test]

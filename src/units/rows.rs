@@ -83,6 +83,33 @@ fn is_phone_header(header: &str) -> bool {
         .any(|end| h.ends_with(end))
 }
 
+/// Whether a row names the id and name columns: the units table's header.
+pub fn is_unit_header(row: &Row) -> bool {
+    let has = |f: Field| {
+        row.cells
+            .iter()
+            .any(|c| Field::of_header(&c.text) == Some(f))
+    };
+    has(Field::Id) && has(Field::Name)
+}
+
+/// The roster column a header cell names: 班级 or 姓名 (also `class`, `name`).
+fn roster_column(header: &str) -> String {
+    match normalise_header(header).as_str() {
+        "class" => "班级".to_string(),
+        "name" => "姓名".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a row names both roster columns.
+fn is_roster_header(row: &Row) -> bool {
+    let names: Vec<String> = row.cells.iter().map(|c| roster_column(&c.text)).collect();
+    ["班级", "姓名"]
+        .iter()
+        .all(|n| names.iter().any(|m| m == n))
+}
+
 /// Where each column is: known fields and extras, in column order.
 pub struct Header {
     fields: BTreeMap<Field, usize>,
@@ -390,18 +417,10 @@ fn in_cycle(parent_of: &[Option<usize>], start: usize) -> bool {
 
 /// Reads a roster's rows (班级, 姓名; also class, name) as (class, name) pairs.
 pub fn roster(table: &Table, errors: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
-    let Some((head, rows)) = table.rows.split_first() else {
+    let Some((head, rows)) = super::table::split_header(&table.rows, is_roster_header) else {
         return Vec::new();
     };
-    let names: Vec<String> = head
-        .cells
-        .iter()
-        .map(|c| match normalise_header(&c.text).as_str() {
-            "class" => "班级".to_string(),
-            "name" => "姓名".to_string(),
-            other => other.to_string(),
-        })
-        .collect();
+    let names: Vec<String> = head.cells.iter().map(|c| roster_column(&c.text)).collect();
     let col = |label: &str| names.iter().position(|n| n == label);
     let (Some(class), Some(name)) = (col("班级"), col("姓名")) else {
         errors.push(

@@ -159,6 +159,21 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
+/// How many rows above the header a table may have (a title, a date, a note).
+const MAX_TITLE_ROWS: usize = 5;
+
+/// The header row and the rows below it: the first of the top rows that `is_header` accepts (a
+/// table often opens with a title row), else the first row.
+pub fn split_header(rows: &[Row], is_header: impl Fn(&Row) -> bool) -> Option<(&Row, &[Row])> {
+    let at = rows
+        .iter()
+        .take(MAX_TITLE_ROWS + 1)
+        .position(is_header)
+        .unwrap_or(0);
+    let (head, rest) = rows.get(at..)?.split_first()?;
+    Some((head, rest))
+}
+
 /// The letters Excel shows for the 0-based `column`: A … Z, AA, AB, ….
 pub fn column_letters(column: usize) -> String {
     let mut n = column + 1;
