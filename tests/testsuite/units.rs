@@ -285,15 +285,16 @@ fn xlsx_errors_name_the_row_and_column_excel_shows() {
 #[test]
 fn roster_errors_name_the_file_row_and_column() {
     let c = campaign_with("units.csv");
+    // A title row above the header, as rosters often have.
     c.write(
         "rosters/school-1.csv",
-        "班级,姓名\n一年级1班,张小明\n一年级1班,\n",
+        "第一小学花名册\n班级,姓名\n一年级1班,张小明\n一年级1班,\n",
     );
     c.write("rosters/nowhere.csv", "班级,姓名\n");
     c.write("rosters/bank-city.csv", "年级,名字\n");
     c.fanzha(QUICK)
         .fails()
-        .says("rosters/school-1.csv:3:2: 错误: 第 3 行第 B 列（姓名）：姓名不能为空")
+        .says("rosters/school-1.csv:4:2: 错误: 第 4 行第 B 列（姓名）：姓名不能为空")
         .says("rosters/nowhere.csv: 错误: 单位表里没有编号为「nowhere」的单位")
         .says("rosters/bank-city.csv:1: 错误: 第 1 行（表头）：花名册要有「班级」和「姓名」两列");
 }
