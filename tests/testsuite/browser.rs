@@ -242,7 +242,7 @@ fn scam_pages_link_phones_qr_and_downloads() {
 
 /// `tests/browser/`, failing clearly when its tools are not installed. The guard it returns keeps
 /// the browser tools from running at the same time, so they do not slow each other's timings.
-fn tools() -> (PathBuf, std::sync::MutexGuard<'static, ()>) {
+pub(crate) fn tools() -> (PathBuf, std::sync::MutexGuard<'static, ()>) {
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let guard = ONE_AT_A_TIME
         .lock()
@@ -255,7 +255,7 @@ fn tools() -> (PathBuf, std::sync::MutexGuard<'static, ()>) {
     (dir, guard)
 }
 
-fn chromium() -> String {
+pub(crate) fn chromium() -> String {
     std::env::var("CHROME_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into())
 }
 
@@ -465,7 +465,7 @@ fn lighthouse(dir: &Path, url: &str) -> (f64, f64) {
 }
 
 /// Serves `root` over HTTP on a free local port from a background thread; returns its address.
-fn serve(root: PathBuf) -> String {
+pub(crate) fn serve(root: PathBuf) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {

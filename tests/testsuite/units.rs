@@ -358,3 +358,61 @@ fn a_content_section_at_units_is_refused_when_there_is_a_table() {
         .fails()
         .says("content/units/_index.md: 错误: 地址 units/ 与单位页面（units/）冲突");
 }
+
+/// The fixture's site written to a folder of its own, to serve and check.
+fn site_on_disk() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("units-site");
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, bytes) in site() {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, bytes).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn in_chromium_the_index_filters_by_name_and_unit_pages_are_valid_and_accessible() {
+    let (tools, _one_at_a_time) = crate::browser::tools();
+    let dir = site_on_disk();
+    let vnu = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(tools.join("node_modules/vnu-jar/build/dist/vnu.jar"))
+        .args(["--errors-only", "--skip-non-html", "--format", "text"])
+        .arg(dir.join("units"))
+        .output()
+        .expect("java (Java 17) runs the Nu HTML Checker");
+    assert!(
+        vnu.status.success(),
+        "Nu HTML Checker errors:\n{}{}",
+        String::from_utf8_lossy(&vnu.stdout),
+        String::from_utf8_lossy(&vnu.stderr)
+    );
+    let base = crate::browser::serve(dir);
+    let out = std::process::Command::new("node")
+        .arg(tools.join("units.mjs"))
+        .arg(&base)
+        .env("CHROME_PATH", crate::browser::chromium())
+        .output()
+        .expect("node runs tests/browser/units.mjs");
+    assert!(
+        out.status.success(),
+        "units.mjs failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["filter_shown"], true, "{report}");
+    assert_eq!(report["visible_before"], 5, "{report}");
+    assert_eq!(
+        report["visible_after"], 1,
+        "typing 河西 leaves 河西村: {report}"
+    );
+    assert_eq!(report["csp_violations"], serde_json::json!([]), "{report}");
+    for page in ["units/", "units/school-1/"] {
+        assert_eq!(
+            report["axe"][page],
+            serde_json::json!([]),
+            "{page}: {report}"
+        );
+    }
+}
