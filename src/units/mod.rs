@@ -6,6 +6,7 @@
 mod rows;
 pub mod table;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -27,6 +28,10 @@ pub struct Units {
     pub types: Vec<UnitType>,
     /// In the table's order.
     pub list: Vec<Unit>,
+    /// Each unit's index in `list` by id, and the indexes of the units under it, so pages of
+    /// thousands of units look their neighbours up without scanning the list.
+    by_id: HashMap<String, usize>,
+    children: HashMap<String, Vec<usize>>,
 }
 
 /// A type of unit and the campaign's key content for it.
@@ -110,7 +115,7 @@ impl Units {
     }
 
     pub fn get(&self, id: &str) -> Option<&Unit> {
-        self.list.iter().find(|u| u.id == id)
+        self.by_id.get(id).map(|&i| &self.list[i])
     }
 
     pub fn type_of(&self, unit: &Unit) -> Option<&UnitType> {
@@ -118,10 +123,33 @@ impl Units {
     }
 
     /// The units whose parent is `id`, in table order.
-    pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Unit> {
-        self.list
+    pub fn children<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Unit> {
+        self.children
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.list[i])
+    }
+
+    fn new(table: PathBuf, types: Vec<UnitType>, list: Vec<Unit>) -> Units {
+        let by_id = list
             .iter()
-            .filter(move |u| u.parent.as_deref() == Some(id))
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), i))
+            .collect();
+        let mut children: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, u) in list.iter().enumerate() {
+            if let Some(p) = &u.parent {
+                children.entry(p.clone()).or_default().push(i);
+            }
+        }
+        Units {
+            table: Some(table),
+            types,
+            list,
+            by_id,
+            children,
+        }
     }
 }
 
@@ -262,11 +290,7 @@ pub fn finish(read: Option<Read>, model: &Model, diags: &mut Vec<Diagnostic>) ->
             "有单位表但没有 base_url：单位页面上的二维码要用完整网址，请在 config.toml 写 base_url，或构建时加 --base-url",
         ));
     }
-    Units {
-        table: Some(read.table),
-        types,
-        list: read.list,
-    }
+    Units::new(read.table, types, read.list)
 }
 
 /// Content pages and sections whose address would be a unit page's or the units index's.
