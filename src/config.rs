@@ -43,6 +43,9 @@ pub struct Config {
     /// `fanzha check` settings.
     #[serde(default)]
     pub check: CheckConfig,
+    /// The units table (schools, police stations, villages, bank branches…) and its types.
+    #[serde(default)]
+    pub units: UnitsConfig,
     /// Page images: the largest picture accepted, and the width they take on the page.
     #[serde(default)]
     pub images: ImagesConfig,
@@ -95,6 +98,77 @@ impl Default for ImagesConfig {
             sizes: "(min-width: 874px) 836px, calc(100vw - 36px)".into(),
         }
     }
+}
+
+/// The `[units]` table: where the units table and the rosters are, and the types of unit.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UnitsConfig {
+    /// The table, relative to the root; default `units.xlsx`, else `units.csv`, when present.
+    pub table: Option<String>,
+    /// The folder of rosters (`<id>.csv` or `<id>.xlsx`: 班级, 姓名), relative to the root.
+    pub rosters: String,
+    /// The types a unit may have; without `[[units.types]]`, 学校, 派出所, 警务室, 村社区,
+    /// 银行网点 and 企业 with the default campaign's audiences.
+    pub types: Option<Vec<UnitTypeConfig>>,
+}
+
+impl Default for UnitsConfig {
+    fn default() -> Self {
+        UnitsConfig {
+            table: None,
+            rosters: "rosters".into(),
+            types: None,
+        }
+    }
+}
+
+impl UnitsConfig {
+    /// The configured types, or the default ones.
+    pub fn types(&self) -> Vec<UnitTypeConfig> {
+        self.types.clone().unwrap_or_else(default_unit_types)
+    }
+}
+
+/// One type of unit (`[[units.types]]`) and the campaign's key content for it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitTypeConfig {
+    /// As written in the table's 类型 column, e.g. `学校`.
+    pub name: String,
+    /// `@/` links to audience pages: a unit of this type shows these audiences and their scams.
+    #[serde(default)]
+    pub audiences: Vec<String>,
+    /// `@/` links to scam pages, shown in this order instead of choosing by audience. With
+    /// neither, the unit's page shows every scam type.
+    #[serde(default)]
+    pub scams: Vec<String>,
+    /// How many scams a unit's page shows at most.
+    pub max_scams: Option<usize>,
+}
+
+/// 学校, 派出所, 警务室, 村社区, 银行网点, 企业 with the audiences of the default campaign.
+fn default_unit_types() -> Vec<UnitTypeConfig> {
+    let t = |name: &str, audiences: &[&str]| UnitTypeConfig {
+        name: name.into(),
+        audiences: audiences
+            .iter()
+            .map(|a| format!("@/audiences/{a}.md"))
+            .collect(),
+        scams: Vec::new(),
+        max_scams: None,
+    };
+    vec![
+        t("学校", &["students", "parents"]),
+        t("派出所", &[]),
+        t("警务室", &[]),
+        t("村社区", &["villagers", "elderly"]),
+        t("银行网点", &["elderly", "business-owners"]),
+        t(
+            "企业",
+            &["finance-staff", "business-owners", "migrant-workers"],
+        ),
+    ]
 }
 
 /// The `[print]` table: what the print kit makes and how.
@@ -582,6 +656,12 @@ impl Config {
             }
             if let Some(missing) = ch.missing_contact() {
                 complain("channels", missing);
+            }
+        }
+        let mut type_names = std::collections::BTreeSet::new();
+        for t in config.units.types.iter().flatten() {
+            if t.name.trim().is_empty() || !type_names.insert(t.name.as_str()) {
+                complain("units", format!("单位类型 `{}` 为空或重复", t.name));
             }
         }
         if errors.is_empty() {

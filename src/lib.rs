@@ -32,4 +32,5 @@ pub mod site;
 pub mod stamp;
 pub mod templates;
 pub mod typeset;
+pub mod units;
 pub mod zh;

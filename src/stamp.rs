@@ -22,6 +22,9 @@ pub struct Report {
     pub warnings: Vec<String>,
     pub pages: usize,
     pub sections: usize,
+    /// Units of the units table (0 without one).
+    #[serde(default)]
+    pub units: usize,
     pub files: usize,
     pub bytes: u64,
 }

@@ -196,6 +196,27 @@ fn context(before: &str, after: &str) -> Option<bool> {
     }
 }
 
+/// The digits to dial of a number written alone, as in a table's phone cell: a mobile number,
+/// a landline with its area code (`0731-12345678`, `(0731)12345678`), a 400/800 number or a
+/// short number (110, 96110, 12345); `+86` may come first. `None` when it is none of these.
+pub fn dialable(written: &str) -> Option<String> {
+    let w = written.trim();
+    let w = w
+        .strip_prefix("+86")
+        .or_else(|| w.strip_prefix("＋86"))
+        .or_else(|| w.strip_prefix("0086"))
+        .unwrap_or(w);
+    let mut digits = String::new();
+    for c in w.chars() {
+        match digit_value(c) {
+            Some(d) => digits.push(d),
+            None if matches!(c, '-' | ' ' | '－' | '—' | '(' | ')' | '（' | '）') => {}
+            None => return None,
+        }
+    }
+    shape_alone(&digits, true).then_some(digits)
+}
+
 /// Shapes that are phone numbers wherever they stand.
 fn shape_alone(d: &str, grouped: bool) -> bool {
     let b = d.as_bytes();
@@ -278,6 +299,33 @@ mod tests {
             "第110期",
         ] {
             assert_eq!(numbers(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn dialable_numbers_from_table_cells() {
+        assert_eq!(dialable("13800138000").as_deref(), Some("13800138000"));
+        assert_eq!(dialable("138 0013 8000").as_deref(), Some("13800138000"));
+        assert_eq!(
+            dialable("+86 138-0013-8000").as_deref(),
+            Some("13800138000")
+        );
+        assert_eq!(dialable("0731-12345678").as_deref(), Some("073112345678"));
+        assert_eq!(dialable("（0731）1234567").as_deref(), Some("07311234567"));
+        assert_eq!(dialable("010-12345678").as_deref(), Some("01012345678"));
+        assert_eq!(dialable("400-123-4567").as_deref(), Some("4001234567"));
+        assert_eq!(dialable("110").as_deref(), Some("110"));
+        assert_eq!(dialable("96110").as_deref(), Some("96110"));
+        for bad in [
+            "1380013800",
+            "12345678",
+            "731123456789",
+            "23800138000",
+            "138001380001",
+            "电话13800138000",
+            "",
+        ] {
+            assert_eq!(dialable(bad), None, "{bad}");
         }
     }
 

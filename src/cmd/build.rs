@@ -90,15 +90,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             warnings,
             pages: m.pages.len(),
             sections: m.sections.len(),
+            units: m.units.list.len(),
             files,
             bytes,
         };
         stamp::record(&root, &out, inputs, report);
     }
     eprintln!(
-        "构建完成：{} 个页面，{} 个栏目，共 {files} 个文件（{}），写入 {}，用时 {} 秒。",
+        "构建完成：{} 个页面，{} 个栏目{}，共 {files} 个文件（{}），写入 {}，用时 {} 秒。",
         m.pages.len(),
         m.sections.len(),
+        units_text(m.units.list.len()),
         crate::zh::bytes_text(bytes as usize),
         display_path(&out),
         super::seconds_since(start)
@@ -123,12 +125,22 @@ fn up_to_date(report: &stamp::Report, out: &std::path::Path, start: Instant) {
         eprintln!("{w}");
     }
     eprintln!(
-        "无需重新构建：内容、模板、字体和选项都与上次构建相同，{} 也未被改动（{} 个页面，{} 个栏目，共 {} 个文件，{}），用时 {} 秒。",
+        "无需重新构建：内容、模板、字体和选项都与上次构建相同，{} 也未被改动（{} 个页面，{} 个栏目{}，共 {} 个文件，{}），用时 {} 秒。",
         display_path(out),
         report.pages,
         report.sections,
+        units_text(report.units),
         report.files,
         crate::zh::bytes_text(report.bytes as usize),
         super::seconds_since(start)
     );
+}
+
+/// `，5 个单位` for a campaign with a units table, nothing without one.
+pub fn units_text(units: usize) -> String {
+    if units == 0 {
+        String::new()
+    } else {
+        format!("，{units} 个单位")
+    }
 }

@@ -40,9 +40,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let mut ds = r.warnings;
                 ds.extend(crate::check::run(&r.model));
                 let summary = format!(
-                    "{} 个页面，{} 个栏目",
+                    "{} 个页面，{} 个栏目{}",
                     r.model.pages.len(),
-                    r.model.sections.len()
+                    r.model.sections.len(),
+                    super::build::units_text(r.model.units.list.len())
                 );
                 (ds, Some(summary))
             }

@@ -189,6 +189,7 @@ pub(super) fn link(
         sections,
         pages,
         assets,
+        units: crate::units::Units::default(),
     })
 }
 

@@ -106,13 +106,16 @@ pub fn load(root: &Path, config: &Config) -> Result<(Model, Vec<Diagnostic>), Ve
         &unloaded,
         &mut diags,
     );
+    let units = crate::units::read(root, config, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
-    Ok((
-        linked.expect("linking succeeds when no error was reported"),
-        diags,
-    ))
+    let mut model = linked.expect("linking succeeds when no error was reported");
+    model.units = crate::units::finish(units, &model, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok((model, diags))
 }
 
 struct Found {

@@ -1,5 +1,5 @@
 //! The campaign's content model: sections and pages read from `content/`, validated, linked and
-//! then frozen. Every renderer (site, and later print, screens, search) reads this model; none
+//! then frozen, with the units of the units table (read by `crate::units`). Every renderer (site, and later print, screens, search) reads this model; none
 //! changes it.
 
 pub mod front;
@@ -37,6 +37,8 @@ pub struct Model {
     pub pages: Vec<Page>,
     /// Non-Markdown files under `content/`, copied beside the pages that own them.
     pub assets: Vec<Asset>,
+    /// The units table (schools, police stations, villages, …), when the campaign has one.
+    pub units: crate::units::Units,
 }
 
 pub struct Section {
@@ -177,6 +179,27 @@ impl Model {
         let rel = link.strip_prefix("@/")?;
         let want = std::path::Path::new(CONTENT_DIR).join(rel);
         self.pages.iter().position(|p| p.source == want)
+    }
+
+    /// The scam types of these audience pages: for each audience in turn, the scams its page
+    /// lists, then any other scam that names the audience in its `audiences`; each scam once.
+    pub fn scams_of_audiences(&self, audiences: &[PageId]) -> Vec<PageId> {
+        let mut ids: Vec<PageId> = Vec::new();
+        for &a in audiences {
+            let listed = match &self.pages[a].kind {
+                KindData::Audience { scams, .. } => scams.clone(),
+                _ => Vec::new(),
+            };
+            let naming = self.pages_of(Kind::Scam).into_iter().filter(|&s| {
+                matches!(&self.pages[s].kind, KindData::Scam { audiences, .. } if audiences.contains(&a))
+            });
+            for s in listed.into_iter().chain(naming) {
+                if !ids.contains(&s) {
+                    ids.push(s);
+                }
+            }
+        }
+        ids
     }
 
     pub fn page_date(&self, id: PageId) -> Option<&Date> {

@@ -373,22 +373,7 @@ fn letter_scams(model: &Model) -> Result<Vec<&Page>, Vec<Diagnostic>> {
     } else if !letter.audiences.is_empty() {
         let audiences =
             resolve_letter_links(model, "audiences", &letter.audiences, Kind::Audience)?;
-        let mut ids: Vec<PageId> = Vec::new();
-        for a in audiences {
-            let listed = match &model.pages[a].kind {
-                KindData::Audience { scams, .. } => scams.clone(),
-                _ => Vec::new(),
-            };
-            let naming = model.pages_of(Kind::Scam).into_iter().filter(|&s| {
-                matches!(&model.pages[s].kind, KindData::Scam { audiences, .. } if audiences.contains(&a))
-            });
-            for s in listed.into_iter().chain(naming) {
-                if !ids.contains(&s) {
-                    ids.push(s);
-                }
-            }
-        }
-        ids
+        model.scams_of_audiences(&audiences)
     } else {
         model.pages_of(Kind::Scam)
     };

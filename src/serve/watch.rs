@@ -1,5 +1,5 @@
 //! Watches the campaign's sources (`content/`, `themes/`, `sass/`, `static/`, `templates/`,
-//! `config.toml`) with the platform's file notifications and says what kind of thing changed,
+//! `config.toml`, the units table at the root and `rosters/`) with the platform's file notifications and says what kind of thing changed,
 //! once a burst of events (an editor's save is often several) has settled.
 
 use std::path::{Component, Path, PathBuf};
@@ -12,7 +12,14 @@ use notify::{EventKind, RecursiveMode, Watcher};
 const SETTLE: Duration = Duration::from_millis(10);
 
 /// Folders whose changes matter, recursively.
-const WATCHED: &[&str] = &["content", "themes", "sass", "static", "templates"];
+const WATCHED: &[&str] = &[
+    "content",
+    "themes",
+    "sass",
+    "static",
+    "templates",
+    "rosters",
+];
 
 /// What changed since the last rebuild.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +54,11 @@ impl Changes {
         };
         match first.as_str() {
             "config.toml" => self.config = true,
-            "content" => self.content = true,
+            "content" | "rosters" => self.content = true,
+            // The units table: any table file at the root.
+            _ if rel.components().count() == 1 && crate::units::table::is_table_file(rel) => {
+                self.content = true
+            }
             "sass" => self.styles = true,
             "static" => self.statics = true,
             "templates" => self.templates = true,
@@ -66,6 +77,8 @@ impl Changes {
 fn is_scratch(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
+        // Excel's and WPS's lock files.
+        || name.starts_with("~$")
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
@@ -164,5 +177,20 @@ mod tests {
         assert!(c.templates && c.styles && c.statics && !c.config);
         c.add(root, Path::new("/c/config.toml"));
         assert!(c.config);
+    }
+
+    #[test]
+    fn the_units_table_and_rosters_are_content() {
+        let root = Path::new("/c");
+        for path in ["/c/units.xlsx", "/c/units.csv", "/c/rosters/school-1.csv"] {
+            let mut c = Changes::default();
+            c.add(root, Path::new(path));
+            assert!(c.content, "{path}");
+        }
+        let mut c = Changes::default();
+        c.add(root, Path::new("/c/~$units.xlsx"));
+        c.add(root, Path::new("/c/notes.txt"));
+        c.add(root, Path::new("/c/public/units.csv"));
+        assert!(!c.any());
     }
 }

@@ -33,6 +33,12 @@ pub fn sitemap(model: &Model) -> String {
             .map(ToString::to_string);
         entries.push((p.path.clone(), last));
     }
+    if !model.units.is_empty() {
+        entries.push((crate::units::UNITS_PATH.to_string(), None));
+    }
+    for u in &model.units.list {
+        entries.push((crate::units::unit_path(&u.id), None));
+    }
     entries.sort();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");

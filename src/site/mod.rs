@@ -1,7 +1,8 @@
 //! The site renderer: reads the model and returns every file of the website (HTML pages in
-//! parallel, stylesheets, static files, co-located assets, QR codes, sitemap, robots.txt, feed,
-//! 404, the search page). Pictures the images renderer made are shown through its records
-//! (`pictures`), and their originals are not copied. It writes nothing; `output` does.
+//! parallel — content pages, and a page per unit of the units table with their index —,
+//! stylesheets, static files, co-located assets, QR codes, sitemap, robots.txt, feed, 404, the
+//! search page). Pictures the images renderer made are shown through its records (`pictures`),
+//! and their originals are not copied. It writes nothing; `output` does.
 
 mod assets;
 mod csp;
@@ -31,6 +32,10 @@ enum Job {
     NotFound,
     Downloads,
     Search,
+    /// The units index.
+    Units,
+    /// The page of the unit at this index of the units table.
+    Unit(usize),
 }
 
 /// Renders the whole site. Every problem found is returned, not only the first.
@@ -119,6 +124,10 @@ fn render_with(
             .map(Job::Section),
     );
     jobs.extend((0..model.pages.len()).map(Job::Page));
+    if !model.units.is_empty() {
+        jobs.push(Job::Units);
+        jobs.extend((0..model.units.list.len()).map(Job::Unit));
+    }
     let previous = std::mem::take(&mut cache.pages);
     let pictures = pictures::Pictures::new(&made.images, &model.config.images.sizes);
     let rendered: Vec<Result<(u64, OutFile, bool), Diagnostic>> = jobs
@@ -354,6 +363,36 @@ fn prepare_job(
                 ctx,
             )
         }
+        Job::Units => {
+            let path = crate::units::UNITS_PATH;
+            let ctx = context! {
+                site => site.clone(),
+                groups => val(views::unit_groups(model)),
+                root => relative_url(path, ""),
+                current_path => path,
+                share => share(""),
+                meta => val(views::meta(&model.config, Some("单位"), "各学校、派出所、村（社区）、银行网点等单位的地址、联系电话和片区民警。", path, share("").as_deref(), false)),
+            };
+            (format!("{path}index.html"), "units.html".to_string(), ctx)
+        }
+        Job::Unit(i) => {
+            let view = views::unit(model, *i);
+            let path = view.path.clone();
+            let description = format!(
+                "{}（{}）的地址、联系电话、片区民警和重点防范的骗局。",
+                view.unit.name, view.unit.kind
+            );
+            let ctx = context! {
+                site => site.clone(),
+                meta => val(views::meta(&model.config, Some(&view.unit.name), &description, &path, share("").as_deref(), true)),
+                root => relative_url(&path, ""),
+                current_path => path.clone(),
+                share => share(""),
+                qr => model.config.base_url.as_ref().map(|_| format!("{path}qr.svg")),
+                unit => val(view),
+            };
+            (format!("{path}index.html"), "unit.html".to_string(), ctx)
+        }
         Job::Section(id) => {
             let s = &model.sections[*id];
             let name = s.front.template.clone().unwrap_or_else(|| {
@@ -417,6 +456,7 @@ fn prepare_job(
     let source = match job {
         Job::Page(id) => model.pages[*id].source.clone(),
         Job::Section(id) => model.sections[*id].source.clone(),
+        Job::Units | Job::Unit(_) => model.units.table.clone().unwrap_or_default(),
         _ => model.home().source.clone(),
     };
     Prepared {
@@ -462,18 +502,28 @@ fn phones_filter(v: &Value, numbers: &[String]) -> Value {
     Value::from_safe_string(phones::link_phones(&html, numbers))
 }
 
-/// `qr.svg` beside every page, when the site's address is known (a QR code needs a full URL).
+/// `qr.svg` beside every page and unit page, when the site's address is known (a QR code needs a full URL).
 fn qr_codes(model: &Model) -> Vec<OutFile> {
     let Some(base) = &model.config.base_url else {
         return Vec::new();
     };
-    model
+    let units = model
+        .units
+        .list
+        .iter()
+        .map(|u| crate::units::unit_path(&u.id));
+    let paths: Vec<String> = model
         .pages
+        .iter()
+        .map(|p| p.path.clone())
+        .chain(units)
+        .collect();
+    paths
         .par_iter()
-        .map(|p| {
+        .map(|path| {
             OutFile::bytes(
-                format!("{}qr.svg", p.path),
-                crate::qr::svg(&format!("{base}{}", p.path)),
+                format!("{path}qr.svg"),
+                crate::qr::svg(&format!("{base}{path}")),
             )
         })
         .collect()

@@ -12,6 +12,7 @@ use crate::content::{
     AudienceFields, CaseFields, GuideFields, Kind, KindData, Model, Page, PageId, ScamFields,
     Section, Slogan,
 };
+use crate::units::{UNITS_PATH, Unit, unit_path};
 use crate::zh::{bytes_text, loss_text};
 
 /// A link to a page or section: its title and its site path (no leading slash).
@@ -56,6 +57,8 @@ pub struct SiteView<'a> {
     pub downloads_path: Option<&'static str>,
     /// Site path of the search page.
     pub search_path: &'static str,
+    /// Site path of the units index, when the campaign has a units table.
+    pub units_path: Option<&'static str>,
 }
 
 /// Where the search page lives.
@@ -425,6 +428,7 @@ pub fn site<'a>(model: &'a Model, has_downloads: bool) -> SiteView<'a> {
         guides: cards(Kind::Guide),
         downloads_path: has_downloads.then_some(DOWNLOADS_PATH),
         search_path: SEARCH_PATH,
+        units_path: (!model.units.is_empty()).then_some(UNITS_PATH),
     }
 }
 
@@ -589,4 +593,105 @@ pub fn section<'a>(model: &'a Model, s: &'a Section) -> SectionView<'a> {
             .collect(),
         slogans: &s.slogans,
     }
+}
+
+/// A unit's page: who it is, how to reach it and its 片区民警, and the campaign's key content
+/// for its type.
+#[derive(Serialize)]
+pub struct UnitView<'a> {
+    #[serde(flatten)]
+    pub unit: &'a Unit,
+    pub path: String,
+    pub permalink: String,
+    pub parent: Option<Link>,
+    pub children: Vec<Link>,
+    /// The audience pages of the unit's type.
+    pub audiences: Vec<Link>,
+    /// The scam types the unit's type is most concerned with.
+    pub scams: Vec<Card>,
+}
+
+fn unit_link(unit: &Unit) -> Link {
+    Link {
+        title: unit.name.clone(),
+        path: unit_path(&unit.id),
+    }
+}
+
+/// The view of the unit `index` of the units table.
+pub fn unit<'a>(model: &'a Model, index: usize) -> UnitView<'a> {
+    let units = &model.units;
+    let u = &units.list[index];
+    let path = unit_path(&u.id);
+    let (audiences, scams) = units.type_of(u).map_or((&[][..], &[][..]), |t| {
+        (t.audiences.as_slice(), t.scams.as_slice())
+    });
+    UnitView {
+        unit: u,
+        permalink: permalink(&model.config, &path),
+        path,
+        parent: u
+            .parent
+            .as_deref()
+            .and_then(|p| units.get(p))
+            .map(unit_link),
+        children: units.children(&u.id).map(unit_link).collect(),
+        audiences: audiences.iter().map(|&i| link(&model.pages[i])).collect(),
+        scams: scams.iter().map(|&i| card(model, i)).collect(),
+    }
+}
+
+/// The units of one type on the index, by parent.
+#[derive(Serialize)]
+pub struct UnitGroup {
+    pub kind: String,
+    pub count: usize,
+    pub parents: Vec<UnitParentGroup>,
+}
+
+/// The units of one type under one parent (none: `parent` is `None`), in table order.
+#[derive(Serialize)]
+pub struct UnitParentGroup {
+    pub parent: Option<Link>,
+    pub units: Vec<Link>,
+}
+
+/// The units index: a group per type in `[[units.types]]` order (types without units left
+/// out), in each the units without a parent first, then those of each parent in the order the
+/// parents first appear.
+pub fn unit_groups(model: &Model) -> Vec<UnitGroup> {
+    let units = &model.units;
+    units
+        .types
+        .iter()
+        .filter_map(|t| {
+            let mut parents: Vec<UnitParentGroup> = Vec::new();
+            let of_type = units.list.iter().filter(|u| u.kind == t.name);
+            let mut count = 0;
+            for u in of_type {
+                count += 1;
+                let parent = u
+                    .parent
+                    .as_deref()
+                    .and_then(|p| units.get(p))
+                    .map(unit_link);
+                let at = parents.iter().position(|g| {
+                    g.parent.as_ref().map(|l| &l.path) == parent.as_ref().map(|l| &l.path)
+                });
+                match at {
+                    Some(i) => parents[i].units.push(unit_link(u)),
+                    None => parents.push(UnitParentGroup {
+                        parent,
+                        units: vec![unit_link(u)],
+                    }),
+                }
+            }
+            parents.sort_by_key(|g| g.parent.is_some());
+            (count > 0).then(|| UnitGroup {
+                kind: t.name.clone(),
+                count,
+                parents,
+            })
+        })
+        .collect()
 }

@@ -18,4 +18,5 @@ mod serve;
 mod shortcodes;
 mod site;
 mod support;
+mod units;
 mod zola;
