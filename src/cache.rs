@@ -16,6 +16,16 @@ use sha2::{Digest, Sha256};
 pub const CACHE_DIR: &str = ".fanzha-cache";
 /// Default size bound; the least recently used entries go first.
 pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024 * 1024;
+/// Folder of the parts of products (one page's share of the search index) inside the cache.
+pub const PARTS_DIR: &str = "parts";
+
+/// A whole product, counted, or a part of one, not counted.
+#[derive(Clone, Copy)]
+enum Kind {
+    Product,
+    Part,
+}
+
 /// Bumped when the entry format changes: older entries are then simply not found.
 const FORMAT: &[u8; 4] = b"FZC1";
 
@@ -107,7 +117,7 @@ impl Cache {
         key: &Key,
         make: impl FnOnce() -> Result<Vec<Vec<u8>>, E>,
     ) -> Result<Vec<Vec<u8>>, E> {
-        if let Some(blobs) = self.get(key) {
+        if let Some(blobs) = self.get(self.entry(key, Kind::Product)) {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(blobs);
         }
@@ -118,7 +128,7 @@ impl Cache {
             .expect("no maker panicked")
             .push(label.to_string());
         // A cache that cannot be written only costs time next build.
-        let _ = self.put(key, &blobs);
+        let _ = self.put(self.entry(key, Kind::Product), &blobs);
         Ok(blobs)
     }
 
@@ -129,11 +139,11 @@ impl Cache {
         key: &Key,
         make: impl FnOnce() -> Result<Vec<Vec<u8>>, E>,
     ) -> Result<Vec<Vec<u8>>, E> {
-        if let Some(blobs) = self.get(key) {
+        if let Some(blobs) = self.get(self.entry(key, Kind::Part)) {
             return Ok(blobs);
         }
         let blobs = make()?;
-        let _ = self.put(key, &blobs);
+        let _ = self.put(self.entry(key, Kind::Part), &blobs);
         Ok(blobs)
     }
 
@@ -152,14 +162,21 @@ impl Cache {
         )
     }
 
-    fn entry(&self, key: &Key) -> Option<PathBuf> {
+    /// Products in `ab/cdef…`, parts in `parts/ab/cdef…` (so a damaged product can be told
+    /// from a damaged part, in tests as by eye).
+    fn entry(&self, key: &Key, kind: Kind) -> Option<PathBuf> {
         let hex = key.hex();
-        Some(self.dir.as_ref()?.join(&hex[..2]).join(&hex[2..]))
+        let dir = self.dir.as_ref()?;
+        let dir = match kind {
+            Kind::Product => dir.clone(),
+            Kind::Part => dir.join(PARTS_DIR),
+        };
+        Some(dir.join(&hex[..2]).join(&hex[2..]))
     }
 
-    fn get(&self, key: &Key) -> Option<Vec<Vec<u8>>> {
+    fn get(&self, path: Option<PathBuf>) -> Option<Vec<Vec<u8>>> {
         use std::io::Read;
-        let path = self.entry(key)?;
+        let path = path?;
         // One open for reading and touching: a search index reads thousands of small entries.
         let mut file = fs::File::options()
             .read(true)
@@ -190,8 +207,8 @@ impl Cache {
         }
     }
 
-    fn put(&self, key: &Key, blobs: &[Vec<u8>]) -> io::Result<()> {
-        let Some(path) = self.entry(key) else {
+    fn put(&self, path: Option<PathBuf>, blobs: &[Vec<u8>]) -> io::Result<()> {
+        let Some(path) = path else {
             return Ok(());
         };
         let dir = path.parent().expect("entries live in a folder");
@@ -323,7 +340,7 @@ mod tests {
         assert_eq!(cache.counts(), (1, 1));
 
         // Truncate the entry: it is not used, it is made again.
-        let path = cache.entry(&key).unwrap();
+        let path = cache.entry(&key, Kind::Product).unwrap();
         let bytes = fs::read(&path).unwrap();
         fs::write(&path, &bytes[..bytes.len() - 2]).unwrap();
         let again = cache.get_or_make("t", &key, || Ok::<_, ()>(vec![b"new".to_vec()]));
@@ -333,7 +350,7 @@ mod tests {
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         fs::write(&path, &bytes).unwrap();
-        assert!(cache.get(&key).is_none());
+        assert!(cache.get(Some(path)).is_none());
     }
 
     #[test]
