@@ -3,12 +3,9 @@
 // Prints one JSON object: horizontal overflow per viewport, search results, 大字模式 across a
 // navigation, the page with JavaScript off, axe-core's serious/critical violations, and every
 // Content-Security-Policy violation (also on the pages of a running `fanzha serve` at SERVE_BASE).
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";
+import { seriousViolations } from "./axe.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const [base, ...paths] = process.argv.slice(2);
 const VIEWPORTS = [{ width: 375, height: 667 }, { width: 1280, height: 800 }];
 const AXE_PAGES = (process.env.AXE_PAGES || "").split(",").filter(Boolean);
@@ -148,11 +145,7 @@ for (const p of AXE_PAGES) {
     await page.keyboard.press("Enter");
     await page.waitForSelector("#results a", { timeout: 15000 });
   }
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  out.axe[p] = result.violations
-    .filter(v => v.impact === "serious" || v.impact === "critical")
-    .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")) }));
+  out.axe[p] = await seriousViolations(page);
   await page.close();
 }
 

@@ -3,12 +3,9 @@
 // Prints one JSON object: the units index's name filter (how many units show before and after
 // typing a name, and which type headings stay), every Content-Security-Policy violation, and axe-core's serious/critical
 // violations of the index and a unit page.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";
+import { seriousViolations } from "./axe.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const [base] = process.argv.slice(2);
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROME_PATH || "/usr/bin/chromium",
@@ -43,11 +40,7 @@ for (const p of ["units/", "units/school-1/"]) {
   const page = await open();
   await page.setBypassCSP(true);
   await page.goto(base + p, { waitUntil: "load" });
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  out.axe[p] = result.violations
-    .filter(v => v.impact === "serious" || v.impact === "critical")
-    .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")) }));
+  out.axe[p] = await seriousViolations(page);
   await page.close();
 }
 
