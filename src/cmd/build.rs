@@ -46,13 +46,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("错误: {e}");
         return Ok(ExitCode::from(1));
     }
-    let staging = match output::Staging::begin(&out) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("错误: {e}");
-            return Ok(ExitCode::from(1));
-        }
-    };
     let options = pipeline::Options {
         base_url: args.base_url,
         kits: pipeline::Kits::from_args(&args.skip, args.crop_marks),
@@ -63,11 +56,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         stamp::inputs(&root, &out, &described)
     });
     if let Some(report) = inputs.as_ref().and_then(|k| stamp::current(&root, &out, k)) {
-        drop(staging);
         up_to_date(&report, &out, start);
         return Ok(ExitCode::SUCCESS);
     }
     stamp::forget(&root, &out);
+    let staging = match output::Staging::begin(&out) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("错误: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     let summary = match pipeline::run(&root, &options, &staging) {
         Ok(s) => s,
         Err(report) => {
