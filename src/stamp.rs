@@ -61,6 +61,9 @@ pub fn inputs(root: &Path, out: &Path, options: &str) -> Key {
 /// The report of the last build of `out` if that build had the same `inputs` and the output
 /// folder is exactly as it left it.
 pub fn current(root: &Path, out: &Path, inputs: &Key) -> Option<Report> {
+    if !out.is_dir() {
+        return None;
+    }
     let bytes = fs::read(stamp_path(root, out)).ok()?;
     let stamp: Stamp = serde_json::from_slice(&bytes).ok()?;
     if stamp.inputs != inputs.to_string() || stamp.outputs != output_listing(out) {
