@@ -117,18 +117,16 @@ impl Cache {
         key: &Key,
         make: impl FnOnce() -> Result<Vec<Vec<u8>>, E>,
     ) -> Result<Vec<Vec<u8>>, E> {
-        if let Some(blobs) = self.get(self.entry(key, Kind::Product)) {
+        let (blobs, made) = self.fetch(key, Kind::Product, make)?;
+        if made {
+            self.made.fetch_add(1, Ordering::Relaxed);
+            self.made_labels
+                .lock()
+                .expect("no maker panicked")
+                .push(label.to_string());
+        } else {
             self.reused.fetch_add(1, Ordering::Relaxed);
-            return Ok(blobs);
         }
-        let blobs = make()?;
-        self.made.fetch_add(1, Ordering::Relaxed);
-        self.made_labels
-            .lock()
-            .expect("no maker panicked")
-            .push(label.to_string());
-        // A cache that cannot be written only costs time next build.
-        let _ = self.put(self.entry(key, Kind::Product), &blobs);
         Ok(blobs)
     }
 
@@ -139,12 +137,23 @@ impl Cache {
         key: &Key,
         make: impl FnOnce() -> Result<Vec<Vec<u8>>, E>,
     ) -> Result<Vec<Vec<u8>>, E> {
-        if let Some(blobs) = self.get(self.entry(key, Kind::Part)) {
-            return Ok(blobs);
+        self.fetch(key, Kind::Part, make).map(|(blobs, _)| blobs)
+    }
+
+    /// The entry's blobs, or those `make` produces, then stored; and whether they were made.
+    fn fetch<E>(
+        &self,
+        key: &Key,
+        kind: Kind,
+        make: impl FnOnce() -> Result<Vec<Vec<u8>>, E>,
+    ) -> Result<(Vec<Vec<u8>>, bool), E> {
+        if let Some(blobs) = self.get(self.entry(key, kind)) {
+            return Ok((blobs, false));
         }
         let blobs = make()?;
-        let _ = self.put(self.entry(key, Kind::Part), &blobs);
-        Ok(blobs)
+        // A cache that cannot be written only costs time next build.
+        let _ = self.put(self.entry(key, kind), &blobs);
+        Ok((blobs, true))
     }
 
     /// The labels of what was made anew, sorted.

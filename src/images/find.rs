@@ -102,13 +102,12 @@ pub fn wanted(model: &Model, static_dirs: &[PathBuf]) -> Vec<Wanted> {
 fn unused_beside_pages(model: &Model, found: &mut BTreeMap<String, Wanted>) {
     for a in model.assets.iter().filter(|a| is_raster(&a.path)) {
         if !found.contains_key(&a.path) {
-            let shown = a.source.strip_prefix(&model.root).unwrap_or(&a.source);
             found.insert(
                 a.path.clone(),
                 Wanted {
                     path: a.path.clone(),
                     file: a.source.clone(),
-                    shown: crate::diag::display_path(shown),
+                    shown: shown(model, &a.source),
                     uses: Vec::new(),
                 },
             );
@@ -201,10 +200,8 @@ fn locate(
     static_dirs: &[PathBuf],
     site: &str,
 ) -> Option<(PathBuf, String)> {
-    let shown =
-        |file: &Path| crate::diag::display_path(file.strip_prefix(&model.root).unwrap_or(file));
     if let Some(file) = assets.get(site) {
-        return Some((file.to_path_buf(), shown(file)));
+        return Some((file.to_path_buf(), shown(model, file)));
     }
     static_dirs
         .iter()
@@ -212,9 +209,14 @@ fn locate(
         .map(|dir| dir.join(site))
         .find(|f| f.is_file())
         .map(|f| {
-            let s = shown(&f);
+            let s = shown(model, &f);
             (f, s)
         })
+}
+
+/// A file as messages name it, relative to the campaign: `content/cases/a/photo.jpg`.
+fn shown(model: &Model, file: &Path) -> String {
+    crate::diag::display_path(file.strip_prefix(&model.root).unwrap_or(file))
 }
 
 #[cfg(test)]
