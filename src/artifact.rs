@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use crate::config::ScreenKind;
 use crate::content::{KindData, Model, Page, PageId};
+use crate::output::OutFile;
 
 /// Every artifact of a build that the site lists, by the renderer that made it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct Artifacts {
     pub print: Vec<PrintRecord>,
     pub print_zips: Vec<ZipRecord>,
@@ -32,6 +33,47 @@ impl Artifacts {
         self.screen_profiles.extend(other.screen_profiles);
         self.screen_zips.extend(other.screen_zips);
         self.share_cards |= other.share_cards;
+        self.images.extend(other.images);
+    }
+
+    /// Puts the records of several shards in the order one build gives them: the campaign's
+    /// (which one shard made, in their order) first, then each unit's by id (each unit's in
+    /// the order its shard made them).
+    pub fn canonical(&mut self) {
+        self.print.sort_by(|a, b| a.unit.cmp(&b.unit));
+        self.print_zips.sort_by(|a, b| a.unit.cmp(&b.unit));
+        self.screens.sort_by(|a, b| a.unit.cmp(&b.unit));
+    }
+
+    /// The manifests: `print/manifest.json` for print shops, `screens/manifest.json` for
+    /// screen operators (each when there is a kit), and `manifest.json` of everything.
+    pub fn manifests(&self) -> Vec<OutFile> {
+        let mut all = serde_json::to_value(self).expect("artifacts serialize");
+        all.as_object_mut()
+            .expect("an object")
+            .insert("generator".into(), "fanzha".into());
+        [self.print_manifest(), self.screens_manifest()]
+            .into_iter()
+            .flatten()
+            .chain([OutFile::bytes(paths::MANIFEST, manifest_json(all))])
+            .collect()
+    }
+
+    /// `print/manifest.json`, when there are PDFs.
+    pub fn print_manifest(&self) -> Option<OutFile> {
+        let m = serde_json::json!({ "generator": "fanzha", "materials": self.print });
+        (!self.print.is_empty()).then(|| OutFile::bytes(paths::PRINT_MANIFEST, manifest_json(m)))
+    }
+
+    /// `screens/manifest.json`, when there are screen files.
+    pub fn screens_manifest(&self) -> Option<OutFile> {
+        let m = serde_json::json!({
+            "generator": "fanzha",
+            "profiles": self.screen_profiles,
+            "files": self.screens,
+        });
+        (!self.screens.is_empty())
+            .then(|| OutFile::bytes(paths::SCREENS_MANIFEST, manifest_json(m)))
     }
 
     /// Whether there is anything for the 下载中心 to list.
@@ -41,11 +83,14 @@ impl Artifacts {
 }
 
 /// One printable PDF, as `print/manifest.json` lists it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct PrintRecord {
     /// Folder and manifest name of the material: `poster`, `flyer`, …
-    pub material: &'static str,
-    pub material_label: &'static str,
+    pub material: String,
+    pub material_label: String,
+    /// The unit of the units table it was made for (its id); none for the campaign's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub title: String,
     /// The content page it was made from.
     pub source: Option<String>,
@@ -66,11 +111,14 @@ pub struct PrintRecord {
 }
 
 /// A zip of a group of files: one material and size, or one screen profile.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ZipRecord {
     pub file: String,
-    /// The material or the screen profile it holds.
+    /// The material or the screen profile it holds, or the unit whose files it holds.
     pub group: String,
+    /// The unit whose files it holds (its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub members: usize,
     pub bytes: usize,
 }
@@ -98,7 +146,7 @@ pub enum ScreenRole {
 }
 
 /// One file of the screen kit, as `screens/manifest.json` lists it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ScreenRecord {
     pub profile: String,
     pub kind: ScreenKind,
@@ -108,6 +156,9 @@ pub struct ScreenRecord {
     pub role: ScreenRole,
     /// The content file the image was made from, when it is one page's (a scam type's slide).
     pub source: Option<String>,
+    /// The unit of the units table the slide is for (its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// Pixel size, for images.
     pub width: Option<u32>,
     pub height: Option<u32>,
@@ -115,7 +166,7 @@ pub struct ScreenRecord {
 }
 
 /// What one screen profile contributes to the manifest besides its files.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ProfileRecord {
     pub name: String,
     pub kind: ScreenKind,
@@ -133,7 +184,7 @@ pub struct ProfileRecord {
 /// A raster picture pages use, as the images renderer made it: upright, without metadata, at a
 /// few widths. The largest file in its own format is published at the picture's own path, so
 /// links to it keep working; the original is never published.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ImageRecord {
     /// Site path of the picture as pages name it: `cases/a/photo.jpg`.
     pub path: String,
@@ -141,13 +192,13 @@ pub struct ImageRecord {
     pub source: String,
     /// The MIME type of the files in its own format (`image/jpeg`, `image/png`, `image/webp`,
     /// `image/gif`).
-    pub mime: &'static str,
+    pub mime: String,
     /// Narrowest first; the last is at `path`.
     pub variants: Vec<ImageVariant>,
 }
 
 /// One width of a picture.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ImageVariant {
     pub width: u32,
     pub height: u32,
@@ -191,6 +242,8 @@ pub fn share_card_owner(model: &Model, id: PageId) -> &str {
 
 /// Where each artifact lives in the output: named here and nowhere else.
 pub mod paths {
+    /// Every artifact of the build, for scripts: `manifest.json` at the root.
+    pub const MANIFEST: &str = "manifest.json";
     pub const PRINT_MANIFEST: &str = "print/manifest.json";
     pub const SCREENS_MANIFEST: &str = "screens/manifest.json";
 
@@ -219,6 +272,29 @@ pub mod paths {
         format!("{page_path}share.png")
     }
 
+    /// Where the files made for one unit live: `downloads/units/<id>/`.
+    pub const UNIT_DOWNLOADS: &str = "downloads/units/";
+
+    /// A file made for the unit `unit`: `downloads/units/<id>/<name>`.
+    pub fn unit_file(unit: &str, name: &str) -> String {
+        format!("{UNIT_DOWNLOADS}{unit}/{name}")
+    }
+
+    /// The zip of everything made for the unit, to print locally.
+    pub fn unit_zip(unit: &str) -> String {
+        unit_file(unit, &format!("{unit}.zip"))
+    }
+
+    /// The unit an output file belongs to: its page (`units/<id>/…`) or its downloads
+    /// (`downloads/units/<id>/…`). `None` for the units index and every campaign-wide file.
+    pub fn unit_of(path: &str) -> Option<&str> {
+        let rest = path
+            .strip_prefix(UNIT_DOWNLOADS)
+            .or_else(|| path.strip_prefix(crate::units::UNITS_PATH))?;
+        let (id, file) = rest.split_once('/')?;
+        (!id.is_empty() && !file.is_empty()).then_some(id)
+    }
+
     /// A picture at one width, beside it: `cases/a/photo.jpg` at 720 as WebP is
     /// `cases/a/photo-720w.webp`.
     pub fn image_variant(image_path: &str, width: u32, ext: &str) -> String {
@@ -229,6 +305,13 @@ pub mod paths {
         let sep = if dir.is_empty() { "" } else { "/" };
         format!("{dir}{sep}{stem}-{width}w.{ext}")
     }
+}
+
+/// A manifest as pretty JSON with a final newline.
+fn manifest_json(value: serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(&value).expect("manifest serializes");
+    text.push('\n');
+    text
 }
 
 /// A stored (uncompressed: PDFs and PNGs are compressed already) zip with fixed timestamps, so

@@ -111,6 +111,10 @@ pub struct UnitsConfig {
     /// The types a unit may have; without `[[units.types]]`, 学校, 派出所, 警务室, 村社区,
     /// 银行网点 and 企业 with the default campaign's audiences.
     pub types: Option<Vec<UnitTypeConfig>>,
+    /// The size of each unit's contact poster: A4 or A3.
+    pub poster_size: PaperSize,
+    /// The size of a bank branch's counter card: A6, or 100x140 (millimetres).
+    pub counter_size: PaperSize,
 }
 
 impl Default for UnitsConfig {
@@ -119,6 +123,8 @@ impl Default for UnitsConfig {
             table: None,
             rosters: "rosters".into(),
             types: None,
+            poster_size: PaperSize::parse("A4").expect("known size"),
+            counter_size: PaperSize::parse("A6").expect("known size"),
         }
     }
 }
@@ -145,6 +151,43 @@ pub struct UnitTypeConfig {
     pub scams: Vec<String>,
     /// How many scams a unit's page shows at most.
     pub max_scams: Option<usize>,
+    /// The materials made for each unit of this type; without it, the type's defaults (every
+    /// unit a contact poster; schools their letters, villages a notice-board card, bank
+    /// branches a counter card, police stations and bank branches a display slide).
+    pub materials: Option<Vec<UnitMaterial>>,
+}
+
+/// A material made for each unit of a type (`materials = ["poster", "letter"]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitMaterial {
+    /// The contact poster (`[units] poster_size`) with the unit's block and QR code.
+    Poster,
+    /// The letter to parents, one page per student of the school's roster.
+    Letter,
+    /// The card for a village's notice board (村务公开栏): 片区民警 and 村干部.
+    Notice,
+    /// The card on a bank branch's counters (`[units] counter_size`).
+    Counter,
+    /// The display slide with the unit's contacts, for each display profile.
+    Slide,
+}
+
+impl UnitTypeConfig {
+    /// The materials of the type: as configured, else the defaults of its name.
+    pub fn materials(&self) -> Vec<UnitMaterial> {
+        use UnitMaterial::*;
+        if let Some(m) = &self.materials {
+            return m.clone();
+        }
+        match self.name.as_str() {
+            "学校" => vec![Poster, Letter],
+            "派出所" => vec![Poster, Slide],
+            "村社区" => vec![Poster, Notice],
+            "银行网点" => vec![Poster, Counter, Slide],
+            _ => vec![Poster],
+        }
+    }
 }
 
 /// 学校, 派出所, 警务室, 村社区, 银行网点, 企业 with the audiences of the default campaign.
@@ -157,6 +200,7 @@ fn default_unit_types() -> Vec<UnitTypeConfig> {
             .collect(),
         scams: Vec::new(),
         max_scams: None,
+        materials: None,
     };
     vec![
         t("学校", &["students", "parents"]),

@@ -74,6 +74,8 @@ pub struct Options {
     pub kits: Kits,
     /// Leave the build cache alone: make everything, store nothing.
     pub no_cache: bool,
+    /// The share of the campaign to make (`--shard K/N`); the whole by default.
+    pub shard: crate::shard::Shard,
 }
 
 /// The campaign as loaded: its model, its theme, and the warnings loading found.
@@ -217,7 +219,7 @@ pub fn render_site(
 /// The search bundle of `site`. Each page's share of the index is kept in the cache under the
 /// page's HTML, and the bundle under all of them: a site rebuilt unchanged is not indexed
 /// again, and one with a page edited reads only that page again.
-fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     use crate::search::PageIndex;
     use rayon::prelude::*;
     let id = crate::cache::program_id();
@@ -293,6 +295,26 @@ fn page_index_cached(
     }
 }
 
+/// Passes on the files of this build's shard only: the site renders every page (a unit's page is
+/// cheap), and what belongs to another shard is dropped here.
+struct ShardSink<'a> {
+    inner: &'a dyn Sink,
+    shard: crate::shard::Shard,
+}
+
+impl Sink for ShardSink<'_> {
+    fn put(&self, file: OutFile) -> Result<(), crate::output::OutputError> {
+        if self.shard.is_whole()
+            || self.shard.owns_path(&file.path)
+            || file.path == crate::merge::SHARD_FILE
+        {
+            self.inner.put(file)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// Hands `files` to `sink` from every core: writing thousands of small files is I/O the cores
 /// can share (the sink lists them sorted, so the order does not matter).
 fn put_all(sink: &dyn Sink, files: Vec<OutFile>) -> Result<(), Vec<Diagnostic>> {
@@ -307,14 +329,24 @@ fn put_all(sink: &dyn Sink, files: Vec<OutFile>) -> Result<(), Vec<Diagnostic>> 
 /// The whole run: every problem of every stage is reported together.
 pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, Report> {
     let Loaded {
-        model,
+        mut model,
         theme,
         warnings,
     } = load(root, options.base_url.as_deref())?;
     let mut report = Report {
         diagnostics: warnings,
     };
-    let kits = options.kits;
+    let shard = options.shard;
+    model.shard = shard;
+    let sink = &ShardSink { inner: sink, shard };
+    let mut kits = options.kits;
+    // The merge indexes the whole site; share cards are made by the campaign's shard, and the
+    // pages of every shard show them.
+    let share_cards_elsewhere = kits.share && !shard.owns_campaign();
+    if !shard.is_whole() {
+        kits.search = false;
+        kits.share &= shard.owns_campaign();
+    }
     let cache = cache(&model, options.no_cache);
     let engine = if kits.any_typeset() {
         Some(engine(&model, &theme, cache.clone()).map_err(|d| Report {
@@ -323,7 +355,10 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
     } else {
         None
     };
-    let mut artifacts = Artifacts::default();
+    let mut artifacts = Artifacts {
+        share_cards: share_cards_elsewhere,
+        ..Artifacts::default()
+    };
     if let Some(engine) = &engine {
         use rayon::prelude::*;
         let wanted: Vec<Kit> = [
@@ -351,11 +386,22 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
             }
         }
     }
-    if let Err(es) = render_images(&model, &theme, &cache, &mut artifacts, sink) {
-        report.extend(es);
+    if shard.owns_campaign() {
+        if let Err(es) = render_images(&model, &theme, &cache, &mut artifacts, sink) {
+            report.extend(es);
+        }
     }
     let search = kits.search.then_some(cache.as_ref());
     if let Err(es) = render_site(&model, &theme, &artifacts, search, sink) {
+        report.extend(es);
+    }
+    artifacts.canonical();
+    let records = if shard.is_whole() {
+        artifacts.manifests()
+    } else {
+        vec![crate::merge::shard_record(shard, &model.units, &artifacts)]
+    };
+    if let Err(es) = put_all(sink, records) {
         report.extend(es);
     }
     if report.has_errors() {

@@ -32,6 +32,10 @@ pub struct Args {
     /// Make everything anew without reading or filling the build cache (.fanzha-cache/).
     #[arg(long)]
     pub no_cache: bool,
+    /// Build one share of the units (K of N, by a stable hash of each unit's id; the first
+    /// also builds everything else) for `fanzha merge` to put together.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
     /// List every costly product (PDF, slide, strip text, share card, page picture, search index) made anew
     /// rather than reused.
     #[arg(long)]
@@ -50,9 +54,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         base_url: args.base_url,
         kits: pipeline::Kits::from_args(&args.skip, args.crop_marks),
         no_cache: args.no_cache,
+        shard: args.shard.unwrap_or_default(),
     };
     let inputs = (!args.no_cache).then(|| {
-        let described = format!("{:?} {:?}", options.base_url, options.kits);
+        let described = format!(
+            "{:?} {:?} {}",
+            options.base_url, options.kits, options.shard
+        );
         stamp::inputs(&root, &out, &described)
     });
     if let Some(report) = inputs.as_ref().and_then(|k| stamp::current(&root, &out, k)) {

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod clean;
 pub mod init;
+pub mod merge;
 pub mod new;
 pub mod serve;
 
@@ -36,6 +37,8 @@ pub enum Command {
     Clean(clean::Args),
     /// Create a new campaign folder that builds at once.
     Init(init::Args),
+    /// Put the outputs of sharded builds (build --shard K/N) together into one site.
+    Merge(merge::Args),
     /// Create a new page with its front matter filled with placeholders.
     New(new::Args),
     /// Serve the site on this computer, rebuilding and reloading the browser on every change.
@@ -48,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(a) => check::run(a),
         Command::Clean(a) => clean::run(a),
         Command::Init(a) => init::run(a),
+        Command::Merge(a) => merge::run(a),
         Command::New(a) => new::run(a),
         Command::Serve(a) => serve::run(a),
     }

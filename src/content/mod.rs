@@ -39,6 +39,8 @@ pub struct Model {
     pub assets: Vec<Asset>,
     /// The units table (schools, police stations, villages, …), when the campaign has one.
     pub units: crate::units::Units,
+    /// The share of the campaign a build makes (`--shard K/N`); the whole by default.
+    pub shard: crate::shard::Shard,
 }
 
 pub struct Section {

@@ -166,7 +166,7 @@ fn publish(w: &Wanted, format: Format, encoded: Vec<Encoded>) -> Published {
     let record = ImageRecord {
         path: w.path.clone(),
         source: w.shown.clone(),
-        mime: format.mime(),
+        mime: format.mime().to_string(),
         variants,
     };
     (record, files)

@@ -49,6 +49,9 @@ pub enum Data {
     Banner(Banner),
     Board(Board),
     Handbook(Handbook),
+    UnitPoster(UnitSheet),
+    NoticeCard(UnitSheet),
+    CounterCard(UnitSheet),
 }
 
 impl Data {
@@ -64,6 +67,9 @@ impl Data {
             Data::Banner(_) => Material::Banner,
             Data::Board(_) => Material::Board,
             Data::Handbook(_) => Material::Handbook,
+            Data::UnitPoster(_) => Material::UnitPoster,
+            Data::NoticeCard(_) => Material::NoticeCard,
+            Data::CounterCard(_) => Material::CounterCard,
         }
     }
 }
@@ -143,6 +149,8 @@ pub struct Letter {
     pub students: Vec<Student>,
     pub year: Option<u16>,
     pub texts: LetterTexts,
+    /// The school as a unit of the units table: its contacts and 片区民警 are printed.
+    pub unit: Option<crate::units::Card>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -256,4 +264,19 @@ pub struct HandbookScam {
     pub sheet: ScamSheet,
     /// The scam page's body: its quotes and explanations.
     pub blocks: Vec<Block>,
+}
+
+/// `unit-poster.typ`, `notice-card.typ` and `counter-card.typ`: one unit, whom to call there,
+/// and the rules of the scams its type is most concerned with.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitSheet {
+    pub unit: crate::units::Card,
+    pub scams: Vec<UnitScam>,
+    pub slogan: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitScam {
+    pub title: String,
+    pub rule: String,
 }

@@ -1,34 +1,63 @@
-//! The print kit as files: PDFs and previews under `print/<material>/`, `print/manifest.json`,
-//! and a zip per material and size for print shops, with their artifact records. Everything
-//! sorted, no timestamps.
+//! The print kit as files: PDFs and previews under `print/<material>/` (a unit's under
+//! `downloads/units/<id>/`), a zip per material and size for print shops and one per unit, with
+//! their artifact records. Everything sorted, no timestamps.
 
 use std::collections::BTreeMap;
 
+use super::materials::Job;
 use super::{Made, PrintKit};
 use crate::artifact::{PrintRecord, ZipRecord, paths, sha256_hex, zip_stored};
 use crate::diag::display_path;
 use crate::output::OutFile;
 
-/// The PDFs of each zip, by zip path: the group (material) and the members.
-type ZipMembers<'a> = BTreeMap<String, (String, Vec<(String, &'a [u8])>)>;
+/// The PDFs of each zip, by zip path: the group (material or unit), the unit, and the members.
+type ZipMembers<'a> = BTreeMap<String, (String, Option<String>, Vec<(String, &'a [u8])>)>;
+
+/// Where a job's PDF, preview and zip go.
+struct Placed {
+    file: String,
+    preview: String,
+    zip: String,
+    group: String,
+}
+
+fn place(job: &Job) -> Placed {
+    let material = job.material().name();
+    match &job.unit {
+        Some(unit) => Placed {
+            file: paths::unit_file(unit, &format!("{}.pdf", job.stem)),
+            preview: paths::unit_file(unit, &format!("{}.png", job.stem)),
+            zip: paths::unit_zip(unit),
+            group: unit.clone(),
+        },
+        None => Placed {
+            file: paths::print_pdf(material, &job.stem),
+            preview: paths::print_preview(material, &job.stem),
+            zip: paths::print_zip(material, &job.size.label),
+            group: material.to_string(),
+        },
+    }
+}
 
 pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
-    made.sort_by(|a, b| (a.job.material(), &a.job.stem).cmp(&(b.job.material(), &b.job.stem)));
+    // The campaign's materials first, by material and file; then each unit's, by unit.
+    made.sort_by(|a, b| {
+        let key = |m: &Made| (m.job.unit.clone(), m.job.material(), m.job.stem.clone());
+        key(a).cmp(&key(b))
+    });
     let mut files = Vec::new();
     let mut records = Vec::new();
     let mut zips: ZipMembers = BTreeMap::new();
     for m in &made {
-        let material = m.job.material().name();
-        let file = paths::print_pdf(material, &m.job.stem);
-        let preview = paths::print_preview(material, &m.job.stem);
-        let zip = paths::print_zip(material, &m.job.size.label);
+        let placed = place(&m.job);
         records.push(PrintRecord {
-            material,
-            material_label: m.job.material().label(),
+            material: m.job.material().name().to_string(),
+            material_label: m.job.material().label().to_string(),
+            unit: m.job.unit.clone(),
             title: m.job.title.clone(),
             source: m.job.source.as_deref().map(display_path),
-            file: file.clone(),
-            preview: preview.clone(),
+            file: placed.file.clone(),
+            preview: placed.preview.clone(),
             size: m.job.size.label.clone(),
             trim_mm: [m.job.size.width_mm, m.job.size.height_mm],
             bleed_mm,
@@ -36,30 +65,28 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
             pages: m.pages,
             bytes: m.pdf.len(),
             sha256: sha256_hex(&m.pdf),
-            zip: zip.clone(),
+            zip: placed.zip.clone(),
         });
-        zips.entry(zip)
-            .or_insert_with(|| (material.to_string(), Vec::new()))
-            .1
+        zips.entry(placed.zip)
+            .or_insert_with(|| (placed.group, m.job.unit.clone(), Vec::new()))
+            .2
             .push((format!("{}.pdf", m.job.stem), &m.pdf));
-        files.push(OutFile::bytes(file, m.pdf.clone()));
-        files.push(OutFile::bytes(preview, m.preview.clone()));
+        files.push(OutFile::bytes(placed.file, m.pdf.clone()));
+        files.push(OutFile::bytes(placed.preview, m.preview.clone()));
     }
     let mut zip_records = Vec::new();
-    for (name, (group, members)) in zips {
+    for (name, (group, unit, mut members)) in zips {
+        members.sort_by(|a, b| a.0.cmp(&b.0));
         let bytes = zip_stored(&members);
         zip_records.push(ZipRecord {
             file: name.clone(),
             group,
+            unit,
             members: members.len(),
             bytes: bytes.len(),
         });
         files.push(OutFile::bytes(name, bytes));
     }
-    let manifest = serde_json::json!({ "generator": "fanzha", "materials": records });
-    let mut json = serde_json::to_string_pretty(&manifest).expect("manifest serializes");
-    json.push('\n');
-    files.push(OutFile::bytes(paths::PRINT_MANIFEST, json));
     PrintKit {
         files,
         records,

@@ -26,6 +26,12 @@ pub enum Material {
     Banner,
     Board,
     Handbook,
+    /// A unit's contact poster.
+    UnitPoster,
+    /// A village's notice-board card.
+    NoticeCard,
+    /// A bank branch's counter card.
+    CounterCard,
 }
 
 impl Material {
@@ -41,6 +47,9 @@ impl Material {
             Material::Banner => "banner",
             Material::Board => "board",
             Material::Handbook => "handbook",
+            Material::UnitPoster => "unit-poster",
+            Material::NoticeCard => "notice-card",
+            Material::CounterCard => "counter-card",
         }
     }
 
@@ -55,6 +64,9 @@ impl Material {
             Material::Banner => "横幅",
             Material::Board => "展板",
             Material::Handbook => "宣传手册",
+            Material::UnitPoster => "反诈联系海报",
+            Material::NoticeCard => "公开栏反诈联系卡",
+            Material::CounterCard => "柜台防骗提示卡",
         }
     }
 
@@ -77,6 +89,8 @@ pub struct Job {
     pub pages: Pages,
     /// Web address the QR code leads to.
     pub qr_url: Option<String>,
+    /// The unit it is made for (its id), for a unit's own materials.
+    pub unit: Option<String>,
     /// What its template reads; it decides the material.
     pub data: Data,
 }
@@ -96,7 +110,7 @@ pub enum Pages {
     Any,
 }
 
-fn size(label: &str, w: f64, h: f64) -> PaperSize {
+pub(super) fn size(label: &str, w: f64, h: f64) -> PaperSize {
     PaperSize {
         label: label.to_string(),
         width_mm: w,
@@ -119,7 +133,19 @@ pub fn jobs(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
     Ok(out)
 }
 
-fn page_url(config: &Config, path: &str) -> Option<String> {
+/// Every job of this build's share: the campaign's materials (unless another shard makes
+/// them), then each unit's.
+pub fn all_jobs(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
+    let mut out = if model.shard.owns_campaign() {
+        jobs(model)?
+    } else {
+        Vec::new()
+    };
+    out.extend(super::units::jobs(model)?);
+    Ok(out)
+}
+
+pub(super) fn page_url(config: &Config, path: &str) -> Option<String> {
     config.base_url.as_ref().map(|b| format!("{b}{path}"))
 }
 
@@ -169,6 +195,7 @@ fn posters(model: &Model, out: &mut Vec<Job>) {
                 scale: 1,
                 pages: Pages::Exactly(1),
                 qr_url: page_url(&model.config, &page.path),
+                unit: None,
                 data: Data::Poster(data::Poster {
                     kind_label: "诈骗",
                     title: page.print_title().to_string(),
@@ -214,6 +241,7 @@ fn flyers(model: &Model, out: &mut Vec<Job>) {
             scale: 1,
             pages: Pages::Exactly(2),
             qr_url: page_url(&model.config, &page.path),
+            unit: None,
             data: Data::Flyer(data::Flyer {
                 audience: page.print_title().to_string(),
                 audience_words: headline_words(page.print_title()),
@@ -274,6 +302,7 @@ fn trifold(model: &Model) -> Job {
         scale: 1,
         pages: Pages::Exactly(2),
         qr_url: page_url(c, ""),
+        unit: None,
         data: Data::Trifold(data::Trifold {
             title: c.title.clone(),
             title_words: headline_words(&c.title),
@@ -297,20 +326,58 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
         Some(path) => read_roster(&model.root, path)?,
         None => Vec::new(),
     };
-    let year = c.campaign.start.as_ref().map(|d| d.year);
-    let receipt = |i: usize| match year {
-        Some(y) => format!("{y}-{:04}", i + 1),
-        None => format!("{:04}", i + 1),
+    let letter = Letter {
+        school: c
+            .print
+            .school
+            .clone()
+            .unwrap_or_else(|| c.issuer.name.clone()),
+        students: receipts(model, None, students),
+        source: c.print.roster.as_ref().map(PathBuf::from),
+        qr_url: page_url(c, ""),
+        unit: None,
     };
-    let students: Vec<data::Student> = students
+    Ok(vec![letter_job(model, letter)?])
+}
+
+/// Who a letter to parents is from and for, and where its QR code leads.
+pub(super) struct Letter {
+    pub school: String,
+    /// Empty for the generic letter with blanks.
+    pub students: Vec<data::Student>,
+    pub source: Option<PathBuf>,
+    pub qr_url: Option<String>,
+    /// The school as a unit of the units table, with its contacts.
+    pub unit: Option<crate::units::Card>,
+}
+
+/// Numbers the students' receipts in roster order: `2026-0001`, or for a unit's roster
+/// `2026-<id>-0001` (each school counts from 1).
+pub(super) fn receipts(
+    model: &Model,
+    unit: Option<&str>,
+    students: Vec<(String, String)>,
+) -> Vec<data::Student> {
+    let year = model.config.campaign.start.as_ref().map(|d| d.year);
+    let prefix: String = [year.map(|y| y.to_string()), unit.map(str::to_string)]
+        .into_iter()
+        .flatten()
+        .map(|p| format!("{p}-"))
+        .collect();
+    students
         .into_iter()
         .enumerate()
         .map(|(i, (class, name))| data::Student {
             class,
             name,
-            receipt: receipt(i),
+            receipt: format!("{prefix}{:04}", i + 1),
         })
-        .collect();
+        .collect()
+}
+
+/// The letter to parents of `letter`: one page, or one per student.
+pub(super) fn letter_job(model: &Model, letter: Letter) -> Result<Job, Vec<Diagnostic>> {
+    let c = &model.config;
     let scams = letter_scams(model)?
         .into_iter()
         .filter_map(|p| match &p.kind {
@@ -321,34 +388,29 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
             _ => None,
         })
         .collect();
-    let pages = if students.is_empty() {
-        Pages::Exactly(1)
-    } else {
-        Pages::Exactly(students.len())
-    };
-    let stem = if students.is_empty() {
+    let pages = Pages::Exactly(letter.students.len().max(1));
+    let stem = if letter.unit.is_some() {
+        "letter-a4"
+    } else if letter.students.is_empty() {
         "parents-a4"
     } else {
         "parents-roster-a4"
     };
     let t = &c.print.letter;
-    Ok(vec![Job {
+    Ok(Job {
         stem: stem.into(),
         title: "致家长的一封信".into(),
-        source: c.print.roster.as_ref().map(PathBuf::from),
+        source: letter.source,
         size: size("a4", 210.0, 297.0),
         scale: 1,
         pages,
-        qr_url: page_url(c, ""),
+        qr_url: letter.qr_url,
+        unit: letter.unit.as_ref().map(|u| u.id.clone()),
         data: Data::Letter(data::Letter {
-            school: c
-                .print
-                .school
-                .clone()
-                .unwrap_or_else(|| c.issuer.name.clone()),
+            school: letter.school,
             scams,
-            students,
-            year,
+            students: letter.students,
+            year: c.campaign.start.as_ref().map(|d| d.year),
             texts: data::LetterTexts {
                 intro: t.intro.clone(),
                 asks: t.asks.clone(),
@@ -357,8 +419,9 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
                 receipt: t.receipt.clone(),
                 receipt_note: t.receipt_note.clone(),
             },
+            unit: letter.unit,
         }),
-    }])
+    })
 }
 
 /// The scams the letter to parents lists, at most `max_scams`: those `[print.letter] scams` names,
@@ -468,6 +531,7 @@ fn pledge(model: &Model) -> Job {
         scale: 1,
         pages: Pages::Exactly(1),
         qr_url: None,
+        unit: None,
         data: Data::Pledge(data::Pledge {
             rules: fanshi_rules(model),
             year: c.campaign.start.as_ref().map(|d| d.year),
@@ -486,6 +550,7 @@ fn signin(model: &Model) -> Job {
         scale: 1,
         pages: Pages::Any,
         qr_url: None,
+        unit: None,
         data: Data::SignIn(data::SignIn {
             event: event.map_or_else(|| format!("{}活动", c.title), |e| e.name.clone()),
             date: event.and_then(|e| e.date.as_ref()).map(|d| d.chinese()),
@@ -519,6 +584,7 @@ fn banners(model: &Model, out: &mut Vec<Job>) {
             scale,
             pages: Pages::Exactly(1),
             qr_url: None,
+            unit: None,
             data: Data::Banner(data::Banner {
                 text: s.text.clone(),
             }),
@@ -538,6 +604,7 @@ fn boards(model: &Model, out: &mut Vec<Job>) {
             scale: 1,
             pages: Pages::Exactly(1),
             qr_url: page_url(&model.config, &page.path),
+            unit: None,
             data: Data::Board(data::Board {
                 sheet: scam_sheet(model, page, fields),
                 slogan: fields.slogan.clone(),
@@ -584,6 +651,7 @@ fn handbook(model: &Model) -> Job {
         scale: 1,
         pages: Pages::MultipleOf4,
         qr_url: page_url(c, ""),
+        unit: None,
         data: Data::Handbook(data::Handbook {
             title: c.title.clone(),
             title_words: headline_words(&c.title),

@@ -6,6 +6,7 @@ pub mod data;
 mod kit;
 pub mod materials;
 mod pdfbox;
+mod units;
 
 use rayon::prelude::*;
 
@@ -42,7 +43,7 @@ pub fn render(
 ) -> Result<PrintKit, Vec<Diagnostic>> {
     let cfg = &model.config.print;
     let crop_marks = options.crop_marks || cfg.crop_marks;
-    let jobs = materials::jobs(model)?;
+    let jobs = materials::all_jobs(model)?;
     let missing: Vec<Diagnostic> = jobs
         .iter()
         .map(|j| j.material().template())

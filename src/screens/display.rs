@@ -33,6 +33,11 @@ enum SlideData {
     Slogan {
         text: String,
     },
+    /// A unit's people to call and the rules of the scams its type is most concerned with.
+    Unit {
+        unit: crate::units::Card,
+        rules: Vec<String>,
+    },
 }
 
 /// `sys.inputs` of `slide.typ`; also the key of the slide in the build cache, as it is all a
@@ -119,13 +124,124 @@ pub fn render(
     engine: &Engine,
     profile: &ScreenProfile,
 ) -> Result<ScreenKit, Vec<Diagnostic>> {
+    let mut kit = if model.shard.owns_campaign() {
+        render_campaign(model, engine, profile)?
+    } else {
+        ScreenKit::default()
+    };
+    let (files, records) = render_units(model, engine, profile)?;
+    kit.files.extend(files);
+    kit.records.extend(records);
+    Ok(kit)
+}
+
+/// How many scam rules a unit's slide shows.
+const RULES_PER_UNIT_SLIDE: usize = 2;
+
+/// The slide of each unit of this build's shard whose type has `slide` among its materials, at
+/// `downloads/units/<id>/slide-<profile>.png`, with its records.
+fn render_units(
+    model: &Model,
+    engine: &Engine,
+    profile: &ScreenProfile,
+) -> Result<(Vec<OutFile>, Vec<ScreenRecord>), Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    let units = &model.units;
+    let wanted: Vec<(&crate::units::Unit, Slide)> = units
+        .list
+        .iter()
+        .filter(|u| model.shard.owns_unit(&u.id))
+        .filter_map(|u| {
+            let kind = units.type_of(u)?;
+            kind.materials
+                .contains(&crate::config::UnitMaterial::Slide)
+                .then(|| (u, unit_slide(model, u, kind)))
+        })
+        .collect();
+    let made: Vec<Result<(OutFile, ScreenRecord), Diagnostic>> = wanted
+        .par_iter()
+        .map(|(unit, slide)| {
+            let file = paths::unit_file(&unit.id, &format!("slide-{}.png", profile.name));
+            let png = render_slide(model, engine, profile, slide, &file)?;
+            let record = ScreenRecord {
+                profile: profile.name.clone(),
+                kind: ScreenKind::Display,
+                file: file.clone(),
+                title: slide.title.clone(),
+                role: ScreenRole::Slide,
+                source: None,
+                unit: Some(unit.id.clone()),
+                width: Some(profile.width),
+                height: Some(profile.height),
+                bytes: png.len(),
+            };
+            Ok((OutFile::bytes(file, png), record))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for m in made {
+        match m {
+            Ok((f, r)) => {
+                files.push(f);
+                records.push(r);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok((files, records))
+    } else {
+        Err(errors)
+    }
+}
+
+/// The slide of `unit`: its name, people to call and QR code to its page.
+fn unit_slide(model: &Model, unit: &crate::units::Unit, kind: &crate::units::UnitType) -> Slide {
+    let rules = kind
+        .scams
+        .iter()
+        .filter_map(|&id| match &model.pages[id].kind {
+            KindData::Scam { fields, .. } => Some(fields.rule.clone()),
+            _ => None,
+        })
+        .take(RULES_PER_UNIT_SLIDE)
+        .collect();
+    Slide {
+        stem: format!("unit-{}", unit.id),
+        title: format!("{}反诈联系画面", unit.name),
+        qr_url: model
+            .config
+            .base_url
+            .as_ref()
+            .map(|b| format!("{b}{}", crate::units::unit_path(&unit.id))),
+        data: SlideData::Unit {
+            unit: unit.card(),
+            rules,
+        },
+        source: model.units.table.clone().unwrap_or_default(),
+        page: None,
+        page_source: None,
+    }
+}
+
+/// The campaign's slides, playlists and profile record.
+fn render_campaign(
+    model: &Model,
+    engine: &Engine,
+    profile: &ScreenProfile,
+) -> Result<ScreenKit, Vec<Diagnostic>> {
     use rayon::prelude::*;
     let c = &model.config;
     let slides = slides(model);
     let made: Vec<Result<Vec<u8>, Diagnostic>> = slides
         .par_iter()
         .enumerate()
-        .map(|(i, s)| render_slide(model, engine, profile, s, &slide_name(i, s)))
+        .map(|(i, s)| {
+            let label = paths::screen_file(&profile.name, &slide_name(i, s));
+            render_slide(model, engine, profile, s, &label)
+        })
         .collect();
     let mut kit = ScreenKit::default();
     let mut errors = Vec::new();
@@ -149,6 +265,7 @@ pub fn render(
             title: slide.title.clone(),
             role: ScreenRole::Slide,
             source: slide.page_source.clone(),
+            unit: None,
             width: Some(profile.width),
             height: Some(profile.height),
             bytes: png.len(),
@@ -208,11 +325,10 @@ fn render_slide(
     engine: &Engine,
     profile: &ScreenProfile,
     slide: &Slide,
-    name: &str,
+    label: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
     let inputs = slide_inputs(&model.config, engine, profile, slide);
-    let label = paths::screen_file(&profile.name, name);
-    let mut blobs = engine.cached(&label, TEMPLATE, &inputs, || {
+    let mut blobs = engine.cached(label, TEMPLATE, &inputs, || {
         let doc = compile_slide(model, engine, profile, slide, &inputs)?;
         let what = format!("屏幕「{}」的画面 {}", profile.name, slide.stem);
         let (w, h, png) = engine.png_sized(&doc.pages()[0], profile.width as f32);

@@ -33,6 +33,8 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
     for profile in &model.config.screens.profiles {
         let made = match profile.kind {
             ScreenKind::Display => display::render(model, engine, profile),
+            // Strips show campaign slogans only: the shard that makes the campaign's files.
+            ScreenKind::Strip if !model.shard.owns_campaign() => continue,
             ScreenKind::Strip => strips::render(model, engine, profile),
         };
         match made {
@@ -48,11 +50,6 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
     if !errors.is_empty() {
         return Err(errors);
     }
-    let manifest = serde_json::json!({ "generator": "fanzha", "profiles": kit.profiles, "files": kit.records });
-    let mut json = serde_json::to_string_pretty(&manifest).expect("manifest serializes");
-    json.push('\n');
-    kit.files
-        .push(OutFile::bytes(paths::SCREENS_MANIFEST, json));
     for p in &kit.profiles {
         let dir = paths::screen_file(&p.name, "");
         let members: Vec<(String, &[u8])> = kit
@@ -70,6 +67,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
         kit.zips.push(ZipRecord {
             file: p.zip.clone(),
             group: p.name.clone(),
+            unit: None,
             members: members.len(),
             bytes: bytes.len(),
         });

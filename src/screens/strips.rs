@@ -383,6 +383,7 @@ fn push(
         title: title.to_string(),
         role,
         source: None,
+        unit: None,
         width: size.map(|s| s.0),
         height: size.map(|s| s.1),
         bytes: bytes.len(),

@@ -174,7 +174,13 @@ impl Builder {
         ) {
             return Some(failed(ds));
         }
-        let files: Vec<Arc<OutFile>> = files.into_files().into_iter().map(Arc::new).collect();
+        let manifest = match kit {
+            Kit::Print => self.downloads.print_manifest(),
+            Kit::Screens => self.downloads.screens_manifest(),
+        };
+        let mut files = files.into_files();
+        files.extend(manifest);
+        let files: Vec<Arc<OutFile>> = files.into_iter().map(Arc::new).collect();
         let total = files.len();
         match kit {
             Kit::Print => self.print = Some(files),

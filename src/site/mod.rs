@@ -325,6 +325,7 @@ fn prepare_job(
             let ctx = context! {
                 site => site.clone(),
                 groups => val(views::download_groups(&downloads.print)),
+                units => model.units.list.len(),
                 screens => val(views::screen_groups(&downloads.screens, &downloads.screen_profiles)),
                 // f64's Display writes 3.0 as "3" and 2.5 as "2.5".
                 bleed_mm => model.config.print.bleed_mm.to_string(),
@@ -376,7 +377,7 @@ fn prepare_job(
             (format!("{path}index.html"), "units.html".to_string(), ctx)
         }
         Job::Unit(i) => {
-            let view = views::unit(model, *i);
+            let view = views::unit(model, *i, made);
             let path = view.path.clone();
             let description = format!(
                 "{}（{}）的地址、联系电话、片区民警和重点防范的骗局。",

@@ -163,7 +163,7 @@ mod tests {
         ImageRecord {
             path: path.into(),
             source: format!("content/{path}"),
-            mime: "image/jpeg",
+            mime: "image/jpeg".into(),
             variants: widths
                 .iter()
                 .enumerate()

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::artifact::{PrintRecord, ProfileRecord, ScreenRecord, ScreenRole};
+use crate::artifact::{Artifacts, PrintRecord, ProfileRecord, ScreenRecord, ScreenRole};
 use crate::channels::{ChannelView, Hotlines};
 use crate::config::{Campaign, Config, Issuer, ScreenKind};
 use crate::content::{
@@ -148,7 +148,8 @@ fn size_text(e: &PrintRecord) -> String {
 /// Downloads grouped by material, in manifest order, with the shops' zips of each group.
 pub fn download_groups(entries: &[PrintRecord]) -> Vec<DownloadGroup> {
     let mut groups: Vec<DownloadGroup> = Vec::new();
-    for e in entries {
+    // A unit's materials are on its own page.
+    for e in entries.iter().filter(|e| e.unit.is_none()) {
         let zip = e.zip.clone();
         match groups.last_mut() {
             Some(g) if g.label == e.material_label => {
@@ -213,7 +214,9 @@ pub fn screen_groups(entries: &[ScreenRecord], profiles: &[ProfileRecord]) -> Ve
         .iter()
         .map(|p| {
             let mut rows: Vec<ScreenRow> = Vec::new();
-            let files = entries.iter().filter(|e| e.profile == p.name);
+            let files = entries
+                .iter()
+                .filter(|e| e.profile == p.name && e.unit.is_none());
             for e in files {
                 let Some(label) = screen_link_label(e.role) else {
                     continue;
@@ -609,6 +612,11 @@ pub struct UnitView<'a> {
     pub audiences: Vec<Link>,
     /// The scam types the unit's type is most concerned with.
     pub scams: Vec<Card>,
+    /// The materials made for the unit: PDFs with previews, then slides.
+    pub downloads: Vec<Download>,
+    pub slides: Vec<ScreenLink>,
+    /// The zip of its PDFs, to print locally.
+    pub zip: Option<ScreenLink>,
 }
 
 fn unit_link(unit: &Unit) -> Link {
@@ -618,8 +626,8 @@ fn unit_link(unit: &Unit) -> Link {
     }
 }
 
-/// The view of the unit `index` of the units table.
-pub fn unit<'a>(model: &'a Model, index: usize) -> UnitView<'a> {
+/// The view of the unit `index` of the units table, with what the renderers made for it.
+pub fn unit<'a>(model: &'a Model, index: usize, made: &Artifacts) -> UnitView<'a> {
     let units = &model.units;
     let u = &units.list[index];
     let path = unit_path(&u.id);
@@ -638,6 +646,36 @@ pub fn unit<'a>(model: &'a Model, index: usize) -> UnitView<'a> {
         children: units.children(&u.id).map(unit_link).collect(),
         audiences: audiences.iter().map(|&i| link(&model.pages[i])).collect(),
         scams: scams.iter().map(|&i| card(model, i)).collect(),
+        downloads: made
+            .print
+            .iter()
+            .filter(|e| e.unit.as_ref() == Some(&u.id))
+            .map(download)
+            .collect(),
+        slides: made
+            .screens
+            .iter()
+            .filter(|e| e.unit.as_ref() == Some(&u.id))
+            .map(|e| ScreenLink {
+                label: format!(
+                    "{}（{}×{}）",
+                    e.profile,
+                    e.width.unwrap_or(0),
+                    e.height.unwrap_or(0)
+                ),
+                file: e.file.clone(),
+                bytes_text: bytes_text(e.bytes),
+            })
+            .collect(),
+        zip: made
+            .print_zips
+            .iter()
+            .find(|z| z.unit.as_ref() == Some(&u.id))
+            .map(|z| ScreenLink {
+                label: format!("全部印刷品（{} 个 PDF）", z.members),
+                file: z.file.clone(),
+                bytes_text: bytes_text(z.bytes),
+            }),
     }
 }
 

@@ -42,6 +42,8 @@ pub struct UnitType {
     pub audiences: Vec<PageId>,
     /// The scam types a unit of this type shows, in order.
     pub scams: Vec<PageId>,
+    /// The materials made for each unit of the type.
+    pub materials: Vec<crate::config::UnitMaterial>,
 }
 
 /// One row of the units table.
@@ -101,6 +103,61 @@ pub struct Extra {
 pub struct Student {
     pub class: String,
     pub name: String,
+}
+
+/// What a printed material or a slide shows of a unit: who it is and whom to call there. The
+/// table's row number is left out, so a unit's materials are made again only when its own row
+/// changes, not when a row above it is added.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Card {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub address: Option<String>,
+    /// 联系人, 片区民警, then each free column `X电话` as X (村干部 with the 村干部 column's
+    /// name): those with a name or a phone.
+    pub people: Vec<Contact>,
+}
+
+/// One person to call, under their role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub role: String,
+    pub name: Option<String>,
+    /// As written in the table.
+    pub phones: Vec<String>,
+}
+
+impl Unit {
+    /// The unit as its materials show it.
+    pub fn card(&self) -> Card {
+        let person = |role: &str, p: &Person| Contact {
+            role: role.to_string(),
+            name: p.name.clone(),
+            phones: p.phones.iter().map(|ph| ph.written.clone()).collect(),
+        };
+        let mut people = vec![
+            person("联系人", &self.contact),
+            person("片区民警", &self.police),
+        ];
+        for e in self.extras.iter().filter(|e| !e.phones.is_empty()) {
+            let role = e.column.strip_suffix("电话").filter(|r| !r.is_empty());
+            let name = role.and_then(|r| self.extras.iter().find(|n| n.column == r));
+            people.push(Contact {
+                role: role.unwrap_or(&e.column).to_string(),
+                name: name.map(|n| n.value.clone()),
+                phones: e.phones.iter().map(|ph| ph.written.clone()).collect(),
+            });
+        }
+        people.retain(|c| c.name.is_some() || !c.phones.is_empty());
+        Card {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            address: self.address.clone(),
+            people,
+        }
+    }
 }
 
 /// The table and rosters as read, before the types' pages are resolved.
@@ -347,6 +404,7 @@ fn unit_type(
     };
     UnitType {
         name: t.name.clone(),
+        materials: t.materials(),
         audiences,
         scams: scams
             .into_iter()
