@@ -183,6 +183,26 @@ impl Staging {
         (w.len(), w.iter().map(|(_, n)| n).sum())
     }
 
+    /// The files written for units (see [`crate::artifact::paths::unit_of`]): how many units
+    /// have files, the fewest and most files of one unit, and their total size in bytes.
+    pub fn unit_totals(&self) -> UnitTotals {
+        let w = self.written.lock().expect("no writer panicked");
+        let mut per_unit: std::collections::HashMap<&str, usize> = Default::default();
+        let mut bytes = 0;
+        for (path, size) in w.iter() {
+            if let Some(id) = crate::artifact::paths::unit_of(path) {
+                *per_unit.entry(id).or_default() += 1;
+                bytes += size;
+            }
+        }
+        UnitTotals {
+            units: per_unit.len(),
+            fewest: per_unit.values().copied().min().unwrap_or(0),
+            most: per_unit.values().copied().max().unwrap_or(0),
+            bytes,
+        }
+    }
+
     /// Lists what fanzha wrote (sorted, so the same build gives the same list) and swaps the new
     /// folder in.
     pub fn commit(mut self) -> Result<(), OutputError> {
@@ -212,6 +232,15 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// What a build wrote for its units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitTotals {
+    pub units: usize,
+    pub fewest: usize,
+    pub most: usize,
+    pub bytes: u64,
 }
 
 impl Sink for Staging {

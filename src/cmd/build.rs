@@ -87,6 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let warnings = super::print_diagnostics(summary.warnings);
     let (files, bytes) = staging.totals();
+    let per_unit = staging.unit_totals();
     if let Err(e) = staging.commit() {
         eprintln!("错误: {e}");
         return Ok(ExitCode::from(1));
@@ -112,6 +113,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         display_path(&out),
         super::seconds_since(start)
     );
+    if per_unit.units > 0 {
+        eprintln!("{}", unit_totals_text(&per_unit, &args.shard));
+    }
     if args.explain {
         for path in &summary.made_paths {
             eprintln!("新生成: {path}");
@@ -141,6 +145,24 @@ fn up_to_date(report: &stamp::Report, out: &std::path::Path, start: Instant) {
         crate::zh::bytes_text(report.bytes as usize),
         super::seconds_since(start)
     );
+}
+
+/// `单位的页面和材料：5 个单位，每个单位 4 至 9 个文件，共 3.1 MB。`
+fn unit_totals_text(t: &output::UnitTotals, shard: &Option<crate::shard::Shard>) -> String {
+    let each = if t.fewest == t.most {
+        format!("{} 个", t.most)
+    } else {
+        format!("{} 至 {} 个", t.fewest, t.most)
+    };
+    let whose = match shard {
+        Some(s) if !s.is_whole() => format!("（分片 {s}）"),
+        _ => String::new(),
+    };
+    format!(
+        "单位的页面和材料{whose}：{} 个单位，每个单位 {each}文件，共 {}。",
+        t.units,
+        crate::zh::bytes_text(t.bytes as usize)
+    )
 }
 
 /// `，5 个单位` for a campaign with a units table, nothing without one.

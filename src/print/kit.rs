@@ -14,14 +14,14 @@ use crate::output::OutFile;
 type ZipMembers<'a> = BTreeMap<String, (String, Option<String>, Vec<(String, &'a [u8])>)>;
 
 /// Where a job's PDF, preview and zip go.
-struct Placed {
-    file: String,
+pub(super) struct Placed {
+    pub file: String,
     preview: String,
     zip: String,
     group: String,
 }
 
-fn place(job: &Job) -> Placed {
+pub(super) fn place(job: &Job) -> Placed {
     let material = job.material().name();
     match &job.unit {
         Some(unit) => Placed {

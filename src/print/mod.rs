@@ -97,7 +97,7 @@ pub fn make(
         preview_px: PREVIEW_WIDTH_PX,
     };
     let material = job.material();
-    let label = crate::artifact::paths::print_pdf(material.name(), &job.stem);
+    let label = kit::place(job).file;
     let blobs = engine.cached(&label, &material.template(), &key, || {
         let (pdf, preview, pages) = typeset_job(model, engine, job, &inputs)?;
         Ok(vec![pdf, preview, (pages as u64).to_le_bytes().to_vec()])

@@ -18,5 +18,6 @@ mod serve;
 mod shortcodes;
 mod site;
 mod support;
+mod unit_kits;
 mod units;
 mod zola;

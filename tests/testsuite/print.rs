@@ -10,7 +10,7 @@ const A3: (f64, f64) = (841.89, 1190.55);
 const BLEED: f64 = 8.504;
 const SLUG: f64 = 28.346;
 
-fn tool(name: &str, args: &[&str]) -> String {
+pub fn tool(name: &str, args: &[&str]) -> String {
     let out = Command::new(name)
         .args(args)
         .output()
@@ -24,7 +24,7 @@ fn tool(name: &str, args: &[&str]) -> String {
 }
 
 /// The boxes `pdfinfo -box` reports for page 1, as [x0, y0, x1, y1].
-fn boxes(pdf: &str) -> std::collections::BTreeMap<String, [f64; 4]> {
+pub fn boxes(pdf: &str) -> std::collections::BTreeMap<String, [f64; 4]> {
     tool("pdfinfo", &["-box", pdf])
         .lines()
         .filter_map(|l| {

@@ -9,11 +9,11 @@ use std::sync::OnceLock;
 
 use crate::support::{Campaign, REPO, copy_tree};
 
-const BASE_URL: &str = "https://example.gov.cn/fanzha/";
+pub const BASE_URL: &str = "https://example.gov.cn/fanzha/";
 const FIXTURE: &str = "tests/fixtures/units";
 
 /// The `valid` fixture with the units fixture's `file` as its table and its rosters.
-fn campaign_with(file: &str) -> Campaign {
+pub fn campaign_with(file: &str) -> Campaign {
     let c = Campaign::fixture("valid");
     let dir = Path::new(REPO).join(FIXTURE);
     copy_tree(&dir.join(file), &c.path(file));
