@@ -78,7 +78,8 @@ fn whole_kit(
             &model.config.print.fonts,
         )
         .expect("fonts found");
-        let kit = print::render(model, &engine, options).expect("kit renders");
+        let kit = print::render(model, &engine, options, &fanzha::output::Discard::default())
+            .expect("kit renders");
         kit_times.push(t.elapsed());
         assert!(!kit.records.is_empty());
     }

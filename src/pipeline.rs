@@ -157,7 +157,7 @@ pub fn render_kit(
     match kit {
         Kit::Print => {
             let options = crate::print::PrintOptions { crop_marks };
-            let made = crate::print::render(model, engine, &options)?;
+            let made = crate::print::render(model, engine, &options, sink)?;
             put_all(sink, made.files)?;
             artifacts.print = made.records;
             artifacts.print_zips = made.zips;

@@ -133,18 +133,6 @@ pub fn jobs(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
     Ok(out)
 }
 
-/// Every job of this build's share: the campaign's materials (unless another shard makes
-/// them), then each unit's.
-pub fn all_jobs(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
-    let mut out = if model.shard.owns_campaign() {
-        jobs(model)?
-    } else {
-        Vec::new()
-    };
-    out.extend(super::units::jobs(model)?);
-    Ok(out)
-}
-
 pub(super) fn page_url(config: &Config, path: &str) -> Option<String> {
     config.base_url.as_ref().map(|b| format!("{b}{path}"))
 }
@@ -332,7 +320,7 @@ fn letters(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
             .school
             .clone()
             .unwrap_or_else(|| c.issuer.name.clone()),
-        students: receipts(model, None, students),
+        students: receipts(model, students),
         source: c.print.roster.as_ref().map(PathBuf::from),
         qr_url: page_url(c, ""),
         unit: None,
@@ -351,19 +339,11 @@ pub(super) struct Letter {
     pub unit: Option<crate::units::Card>,
 }
 
-/// Numbers the students' receipts in roster order: `2026-0001`, or for a unit's roster
-/// `2026-<id>-0001` (each school counts from 1).
-pub(super) fn receipts(
-    model: &Model,
-    unit: Option<&str>,
-    students: Vec<(String, String)>,
-) -> Vec<data::Student> {
+/// Numbers the students' receipts in roster order: `2026-0001`. A school of the units table
+/// counts from 1 too: its name is on every receipt slip.
+pub(super) fn receipts(model: &Model, students: Vec<(String, String)>) -> Vec<data::Student> {
     let year = model.config.campaign.start.as_ref().map(|d| d.year);
-    let prefix: String = [year.map(|y| y.to_string()), unit.map(str::to_string)]
-        .into_iter()
-        .flatten()
-        .map(|p| format!("{p}-"))
-        .collect();
+    let prefix = year.map(|y| format!("{y}-")).unwrap_or_default();
     students
         .into_iter()
         .enumerate()

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::content::Model;
 use crate::diag::Diagnostic;
 use crate::output::OutFile;
+use crate::output::Sink;
 use crate::typeset::{self, CompileError, Engine};
 use materials::{Job, Pages};
 
@@ -35,26 +36,84 @@ pub struct PrintKit {
     pub zips: Vec<crate::artifact::ZipRecord>,
 }
 
-/// Renders every material. All problems are returned together.
+/// Renders every material: the campaign's (returned as files) and each unit's (handed to
+/// `sink` unit by unit, so a table of thousands of units never waits in memory). All problems
+/// are returned together.
 pub fn render(
     model: &Model,
     engine: &Engine,
     options: &PrintOptions,
+    sink: &dyn Sink,
 ) -> Result<PrintKit, Vec<Diagnostic>> {
     let cfg = &model.config.print;
     let crop_marks = options.crop_marks || cfg.crop_marks;
-    let jobs = materials::all_jobs(model)?;
+    let jobs = if model.shard.owns_campaign() {
+        materials::jobs(model)?
+    } else {
+        Vec::new()
+    };
+    let unit_jobs = units::jobs(model)?;
+    missing_templates(engine, jobs.iter().chain(unit_jobs.iter().flatten()))?;
+    let made = make_all(model, engine, &jobs, crop_marks)?;
+    let mut kit = kit::assemble(made, cfg.bleed_mm);
+    let per_unit: Vec<Result<PrintKit, Vec<Diagnostic>>> = unit_jobs
+        .par_iter()
+        .map(|jobs| {
+            let unit = kit::assemble(make_all(model, engine, jobs, crop_marks)?, cfg.bleed_mm);
+            for f in unit.files {
+                let path = f.path.clone();
+                sink.put(f)
+                    .map_err(|e| vec![Diagnostic::error(path, e.to_string())])?;
+            }
+            Ok(PrintKit {
+                files: Vec::new(),
+                ..unit
+            })
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for unit in per_unit {
+        match unit {
+            Ok(u) => {
+                kit.records.extend(u.records);
+                kit.zips.extend(u.zips);
+            }
+            Err(es) => errors.extend(es),
+        }
+    }
+    if errors.is_empty() {
+        Ok(kit)
+    } else {
+        Err(errors)
+    }
+}
+
+/// An error for each template the jobs need that the theme lacks.
+fn missing_templates<'a>(
+    engine: &Engine,
+    jobs: impl Iterator<Item = &'a Job>,
+) -> Result<(), Vec<Diagnostic>> {
     let missing: Vec<Diagnostic> = jobs
-        .iter()
         .map(|j| j.material().template())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .filter(|t| !engine.has_template(t))
         .map(|t| Diagnostic::error(engine.template_path(&t), "找不到印刷模板"))
         .collect();
-    if !missing.is_empty() {
-        return Err(missing);
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing)
     }
+}
+
+/// Makes `jobs` on every core; every error is returned.
+fn make_all(
+    model: &Model,
+    engine: &Engine,
+    jobs: &[Job],
+    crop_marks: bool,
+) -> Result<Vec<Made>, Vec<Diagnostic>> {
     let results: Vec<Result<Made, Diagnostic>> = jobs
         .par_iter()
         .map(|job| make(model, engine, job, crop_marks))
@@ -67,10 +126,11 @@ pub fn render(
             Err(d) => errors.push(d),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(made)
+    } else {
+        Err(errors)
     }
-    Ok(kit::assemble(made, cfg.bleed_mm))
 }
 
 /// One finished material.
@@ -180,6 +240,23 @@ fn overflow_error(
         _ => "缩到最小字号仍放不下；请精简这段文字",
     };
     let d = Diagnostic::error(file, format!("{what}：文字太多，{advice}"));
+    // A unit's material: the unit's row of the table.
+    if let Some(unit) = job.unit.as_deref().and_then(|id| model.units.get(id)) {
+        let part = match field.as_str() {
+            "name" => "名称",
+            "people" => "联系人和电话",
+            _ => "内容",
+        };
+        return Diagnostic {
+            message: format!(
+                "{what}：第 {} 行（{}）的{part}太长，缩到最小字号仍放不下；请精简",
+                unit.line, unit.id
+            ),
+            ..d
+        }
+        .at_line(unit.line)
+        .field(field);
+    }
     match page.and_then(|p| p.field_line(&field)) {
         Some(line) => d.at_line(line).field(field),
         None => d.field(field),

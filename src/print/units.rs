@@ -13,8 +13,8 @@ use crate::units::{Unit, UnitType, unit_path};
 /// How many scam types a unit's poster or card names with their rules.
 const SCAMS_PER_SHEET: usize = 3;
 
-/// The jobs of every unit this build makes, in table order.
-pub fn jobs(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
+/// The jobs of every unit this build makes, in table order, one list per unit.
+pub fn jobs(model: &Model) -> Result<Vec<Vec<Job>>, Vec<Diagnostic>> {
     let units = &model.units;
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -22,12 +22,16 @@ pub fn jobs(model: &Model) -> Result<Vec<Job>, Vec<Diagnostic>> {
         let Some(kind) = units.type_of(unit) else {
             continue;
         };
+        let mut own = Vec::new();
         for &material in &kind.materials {
             match unit_job(model, unit, kind, material) {
-                Ok(Some(job)) => out.push(job),
+                Ok(Some(job)) => own.push(job),
                 Ok(None) => {}
                 Err(es) => errors.extend(es),
             }
+        }
+        if !own.is_empty() {
+            out.push(own);
         }
     }
     if errors.is_empty() {
@@ -110,7 +114,7 @@ fn unit_letter(model: &Model, unit: &Unit) -> Letter {
         .collect();
     Letter {
         school: unit.name.clone(),
-        students: receipts(model, Some(&unit.id), roster),
+        students: receipts(model, roster),
         source: model.units.table.clone(),
         qr_url: page_url(&model.config, &unit_path(&unit.id)),
         unit: Some(unit.card()),

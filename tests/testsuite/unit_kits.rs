@@ -149,13 +149,13 @@ fn a_school_letter_has_a_page_per_student_with_receipts_counted_within_the_schoo
             "张小明",
             "李小红",
             "王小刚",
-            "2026-school-1-0001",
-            "2026-school-1-0003",
+            "2026-0001",
+            "2026-0003",
             "王老师",
             "张警官13800138003",
         ],
     );
-    assert!(!text.contains("2026-school-1-0004"), "three students");
+    assert!(!text.contains("2026-0004"), "three students");
 }
 
 #[test]
@@ -506,4 +506,25 @@ fn the_job_runner_examples_call_the_commands_the_readme_gives() {
     assert_eq!(claim(job), claim(&merge));
     assert!(readme.contains("kubectl apply -f deploy/kubernetes/shards-job.yaml"));
     assert!(readme.contains("deploy/github-actions/shards.yml"));
+}
+
+#[test]
+fn a_unit_whose_name_cannot_fit_is_an_error_naming_its_row() {
+    let c = campaign_with("units.csv");
+    let long = "示例银行城关支行".repeat(30);
+    c.edit("units.csv", "示例银行城关支行", &long);
+    let run = c
+        .fanzha(&[
+            "build",
+            "--base-url",
+            BASE_URL,
+            "--skip",
+            "share",
+            "--skip",
+            "screens",
+        ])
+        .fails();
+    run.says("units.csv:6: 错误: 字段 `name`: 印刷品「反诈联系海报」poster-a4");
+    run.says("第 6 行（bank-city）的名称太长");
+    assert!(c.path("units.csv").exists() && !c.path("public").exists());
 }
