@@ -40,9 +40,13 @@ pub enum Kit {
 }
 
 impl Kit {
-    /// The kits a site path needs: their own files, and the 下载中心 page lists both.
+    /// The kits a site path needs: their own files, and the 下载中心 page and each unit's page
+    /// (with its materials) list both.
     pub fn for_path(path: &str) -> &'static [Kit] {
-        if path.starts_with("downloads") {
+        let unit_page = path
+            .strip_prefix(crate::units::UNITS_PATH)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with("index.html"));
+        if path.starts_with("downloads") || unit_page {
             &[Kit::Print, Kit::Screens]
         } else if path.starts_with("print/") || path == "print" {
             &[Kit::Print]
@@ -237,5 +241,27 @@ impl Running {
 
     pub fn shared(&self) -> &Arc<Shared> {
         &self.shared
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kit;
+
+    #[test]
+    fn unit_pages_and_downloads_ask_for_the_kits_the_index_does_not() {
+        assert_eq!(Kit::for_path("units/school-1/"), [Kit::Print, Kit::Screens]);
+        assert_eq!(
+            Kit::for_path("units/school-1/index.html"),
+            [Kit::Print, Kit::Screens]
+        );
+        assert_eq!(
+            Kit::for_path("downloads/units/school-1/poster-a4.pdf").len(),
+            2
+        );
+        assert!(Kit::for_path("units/").is_empty());
+        assert!(Kit::for_path("units/index.html").is_empty());
+        assert_eq!(Kit::for_path("print/manifest.json"), [Kit::Print]);
+        assert!(Kit::for_path("scams/").is_empty());
     }
 }
