@@ -35,6 +35,24 @@ pub enum Origin {
     MarkdownSource,
 }
 
+/// Where each removal's text is in `source` (the Markdown or HTML the author wrote), as a byte
+/// offset: the removals in order, each found after the one before it, ignoring ASCII case (a
+/// browser reads `ONCLICK` as `onclick`). `None` for one that cannot be found.
+pub fn locate(source: &str, removed: &[Removed]) -> Vec<Option<usize>> {
+    let lower = source.to_ascii_lowercase();
+    let mut from = 0;
+    removed
+        .iter()
+        .map(|r| {
+            let found = lower[from..]
+                .find(&r.needle.to_ascii_lowercase())
+                .map(|i| from + i);
+            from = found.map_or(from, |i| i + 1);
+            found
+        })
+        .collect()
+}
+
 /// The warning for one thing taken out, `what` naming it.
 pub fn removal_message(what: &str) -> String {
     format!(

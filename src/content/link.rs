@@ -533,15 +533,9 @@ fn clean_html(
         crate::sanitize::Origin::Markdown
     };
     let (html, removed) = crate::sanitize::clean(html, origin);
-    let lower = body.to_lowercase();
-    let mut from = 0;
-    for r in removed {
-        let found = lower[from..]
-            .find(&r.needle.to_lowercase())
-            .map(|i| from + i);
-        let at = found.unwrap_or(0);
-        from = found.map_or(from, |i| i + 1);
-        let pos = Position::of_offset(body, at, body_line);
+    let offsets = crate::sanitize::locate(body, &removed);
+    for (r, at) in removed.iter().zip(offsets) {
+        let pos = Position::of_offset(body, at.unwrap_or(0), body_line);
         diags.push(
             Diagnostic::warning(source, crate::sanitize::removal_message(&r.what))
                 .field("html")

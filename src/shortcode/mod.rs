@@ -314,11 +314,9 @@ impl Expander<'_> {
         }
         let (clean, removed) = sanitize::clean(text, sanitize::Origin::MarkdownSource);
         let region = body.range.clone();
-        for r in removed {
-            let at = self.src[region.clone()]
-                .find(&r.needle)
-                .map_or(call.span.start, |i| region.start + i);
-            self.removed(at, &r);
+        let offsets = sanitize::locate(&self.src[region.clone()], &removed);
+        for (r, at) in removed.iter().zip(offsets) {
+            self.removed(at.map_or(call.span.start, |i| region.start + i), r);
         }
         Some(clean)
     }
