@@ -4,10 +4,11 @@
 
 use std::io::Write;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::ScreenKind;
 use crate::content::{KindData, Model, Page, PageId};
+use crate::date::Date;
 
 /// Every artifact of a build that the site lists, by the renderer that made it.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +22,10 @@ pub struct Artifacts {
     pub share_cards: bool,
     /// The pictures pages use, each at the widths made for screens, sorted by path.
     pub images: Vec<ImageRecord>,
+    /// The calendar as of the build date, when the campaign has one.
+    pub calendar: Option<CalendarRecord>,
+    /// The reporting kit: calendar file, printed schedule, forms per unit, summary draft.
+    pub reports: Vec<ReportRecord>,
 }
 
 impl Artifacts {
@@ -32,12 +37,74 @@ impl Artifacts {
         self.screen_profiles.extend(other.screen_profiles);
         self.screen_zips.extend(other.screen_zips);
         self.share_cards |= other.share_cards;
+        self.calendar = self.calendar.take().or(other.calendar);
+        self.reports.extend(other.reports);
     }
 
     /// Whether there is anything for the 下载中心 to list.
     pub fn has_downloads(&self) -> bool {
-        !self.print.is_empty() || !self.screens.is_empty()
+        !self.print.is_empty() || !self.screens.is_empty() || !self.reports.is_empty()
     }
+
+    /// How many files of each kind of report were made.
+    pub fn reports_of(&self, kind: ReportKind) -> impl Iterator<Item = &ReportRecord> {
+        self.reports.iter().filter(move |r| r.kind == kind)
+    }
+}
+
+/// The calendar as the build date sees it: the site shows this week's theme from it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CalendarRecord {
+    /// The day of the build (`--date`, `SOURCE_DATE_EPOCH` or the clock, in China).
+    pub build_date: Date,
+    /// The week of the campaign the build date falls in.
+    pub this_week: Option<u32>,
+    /// The phase the build date falls in.
+    pub this_phase: Option<String>,
+    /// The `.ics` file, when the calendar has events.
+    pub ics: Option<String>,
+}
+
+/// What a file of the reporting kit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportKind {
+    /// The phases and weekly themes as an iCalendar file.
+    Calendar,
+    /// The phases and weekly themes on A4.
+    Schedule,
+    /// 入户宣传登记表, 宣传活动记录表, App 安装统计表 of one unit.
+    Forms,
+    /// The 工作总结 draft.
+    Summary,
+}
+
+impl ReportKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportKind::Calendar => "活动日历（导入手机日历）",
+            ReportKind::Schedule => "活动日程表",
+            ReportKind::Forms => "工作台账（登记表、记录表、统计表）",
+            ReportKind::Summary => "工作总结草稿",
+        }
+    }
+}
+
+/// One file of the reporting kit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReportRecord {
+    pub kind: ReportKind,
+    pub title: String,
+    /// The unit of the units table it is for (id and name).
+    pub unit: Option<String>,
+    pub unit_name: Option<String>,
+    /// `ics`, `pdf`, `xlsx` or `docx`.
+    pub format: String,
+    pub file: String,
+    /// PDFs: their pages; workbooks: their sheets.
+    pub pages: Option<usize>,
+    pub bytes: usize,
+    pub sha256: String,
 }
 
 /// One printable PDF, as `print/manifest.json` lists it.
@@ -208,6 +275,21 @@ pub mod paths {
 
     pub fn screen_file(profile: &str, name: &str) -> String {
         format!("screens/{profile}/{name}")
+    }
+
+    /// The campaign's calendar for phones.
+    pub const CALENDAR_ICS: &str = "reports/calendar.ics";
+    /// The printed schedule.
+    pub const SCHEDULE_PDF: &str = "reports/schedule.pdf";
+    /// The summary draft.
+    pub const SUMMARY_DOCX: &str = "reports/summary.docx";
+    /// The calendar page of the site.
+    pub const CALENDAR_PAGE: &str = "calendar/";
+
+    /// The forms of one unit (`stem` is its id, or `forms` without a units table) as `ext`
+    /// (`pdf`, `xlsx`).
+    pub fn forms(stem: &str, ext: &str) -> String {
+        format!("reports/forms/{stem}.{ext}")
     }
 
     pub fn screen_zip(profile: &str) -> String {

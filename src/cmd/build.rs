@@ -32,6 +32,10 @@ pub struct Args {
     /// Make everything anew without reading or filling the build cache (.fanzha-cache/).
     #[arg(long)]
     pub no_cache: bool,
+    /// The day of the build, e.g. 2026-03-16: which week's theme the home page shows and the
+    /// calendar's timestamp. Default: the day SOURCE_DATE_EPOCH names, else today.
+    #[arg(long, value_parser = super::parse_date)]
+    pub date: Option<crate::date::Date>,
     /// List every costly product (PDF, slide, strip text, share card, page picture, search index) made anew
     /// rather than reused.
     #[arg(long)]
@@ -50,9 +54,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         base_url: args.base_url,
         kits: pipeline::Kits::from_args(&args.skip, args.crop_marks),
         no_cache: args.no_cache,
+        date: args.date,
     };
     let inputs = (!args.no_cache).then(|| {
-        let described = format!("{:?} {:?}", options.base_url, options.kits);
+        // The build date decides this week's theme: a new day is a new build.
+        let described = format!(
+            "{:?} {:?} {}",
+            options.base_url,
+            options.kits,
+            options.build_date()
+        );
         stamp::inputs(&root, &out, &described)
     });
     if let Some(report) = inputs.as_ref().and_then(|k| stamp::current(&root, &out, k)) {

@@ -190,6 +190,7 @@ pub(super) fn link(
         pages,
         assets,
         units: crate::units::Units::default(),
+        calendar: crate::calendar::Calendar::default(),
     })
 }
 

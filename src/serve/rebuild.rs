@@ -117,6 +117,10 @@ impl Builder {
         {
             return failed(ds);
         }
+        let today = crate::date::Date::today();
+        if let Err(ds) = pipeline::render_calendar(&model, &today, &mut self.downloads, &images) {
+            return failed(ds);
+        }
         let files = match site::render_cached(&model, &theme, &self.downloads, &mut self.cache) {
             Ok(f) => f,
             Err(ds) => return failed(ds),

@@ -1,0 +1,221 @@
+//! Views of the campaign's calendar (the calendar page, this week's theme on the home page), of
+//! the reporting kit's files in the 下载中心, and of the activity gallery. The week that is "this
+//! week" comes from the calendar record the build date made, never from the clock.
+
+use serde::Serialize;
+
+use crate::artifact::{CalendarRecord, ReportKind, ReportRecord, paths};
+use crate::calendar::Week;
+use crate::content::{Model, Page};
+use crate::zh::bytes_text;
+
+/// This week of the campaign, as the home page highlights it.
+#[derive(Serialize, Clone)]
+pub struct ThisWeek {
+    pub number: u32,
+    pub dates: String,
+    pub phase: Option<String>,
+    /// The theme's page: its title and path.
+    pub title: Option<String>,
+    pub path: Option<String>,
+    pub kind: Option<&'static str>,
+    pub summary: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One week on the calendar page.
+#[derive(Serialize)]
+pub struct WeekRow {
+    pub number: u32,
+    pub dates: String,
+    pub phase: Option<String>,
+    pub title: Option<String>,
+    pub path: Option<String>,
+    pub kind: Option<&'static str>,
+    pub note: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct PhaseRow {
+    pub name: String,
+    pub dates: String,
+    pub description: String,
+    pub current: bool,
+}
+
+/// The calendar page.
+#[derive(Serialize)]
+pub struct CalendarView {
+    pub dates: Option<String>,
+    pub build_date: String,
+    pub phases: Vec<PhaseRow>,
+    /// Only the weeks with a theme.
+    pub weeks: Vec<WeekRow>,
+    pub ics: Option<String>,
+    pub schedule: Option<String>,
+}
+
+fn dates(w: &Week) -> String {
+    format!("{}—{}", w.start.month_day(), w.end.month_day())
+}
+
+/// This week, when the build date falls in the campaign.
+pub fn this_week(model: &Model, record: Option<&CalendarRecord>) -> Option<ThisWeek> {
+    let record = record?;
+    let n = record.this_week?;
+    let week = model.calendar.weeks.iter().find(|w| w.number == n)?;
+    let page: Option<&Page> = week.theme.map(|id| &model.pages[id]);
+    Some(ThisWeek {
+        number: n,
+        dates: dates(week),
+        phase: record.this_phase.clone().or_else(|| week.phase.clone()),
+        title: page.map(|p| p.title.clone()),
+        path: page.map(|p| p.path.clone()),
+        kind: page.and_then(|p| p.kind.kind()).map(|k| k.label()),
+        summary: page.map(|p| super::views::summary(p)),
+        note: week.note.clone(),
+    })
+}
+
+/// The calendar page's view, when the campaign has a calendar.
+pub fn calendar(
+    model: &Model,
+    record: Option<&CalendarRecord>,
+    reports: &[ReportRecord],
+) -> Option<CalendarView> {
+    let cal = &model.calendar;
+    if cal.is_empty() {
+        return None;
+    }
+    let today = record.map(|r| r.build_date.clone());
+    let this_week = record.and_then(|r| r.this_week);
+    let file_of = |kind| {
+        reports
+            .iter()
+            .find(|r| r.kind == kind)
+            .map(|r| r.file.clone())
+    };
+    Some(CalendarView {
+        dates: cal
+            .start
+            .as_ref()
+            .zip(cal.end.as_ref())
+            .map(|(s, e)| format!("{}至{}", s.chinese(), e.chinese())),
+        build_date: today.as_ref().map(|d| d.chinese()).unwrap_or_default(),
+        phases: cal
+            .phases
+            .iter()
+            .map(|p| PhaseRow {
+                name: p.name.clone(),
+                dates: format!("{}至{}", p.start.chinese(), p.end.chinese()),
+                description: p.description.clone(),
+                current: today.as_ref().is_some_and(|d| p.start <= *d && *d <= p.end),
+            })
+            .collect(),
+        weeks: cal
+            .weeks
+            .iter()
+            .filter(|w| w.theme.is_some())
+            .map(|w| {
+                let page = w.theme.map(|id| &model.pages[id]);
+                WeekRow {
+                    number: w.number,
+                    dates: dates(w),
+                    phase: w.phase.clone(),
+                    title: page.map(|p| p.title.clone()),
+                    path: page.map(|p| p.path.clone()),
+                    kind: page.and_then(|p| p.kind.kind()).map(|k| k.label()),
+                    note: w.note.clone(),
+                    current: this_week == Some(w.number),
+                }
+            })
+            .collect(),
+        ics: file_of(ReportKind::Calendar),
+        schedule: file_of(ReportKind::Schedule),
+    })
+}
+
+/// One file of the reporting kit in the 下载中心.
+#[derive(Serialize)]
+pub struct ReportLink {
+    pub title: String,
+    pub unit: Option<String>,
+    pub file: String,
+    /// `PDF`, `Excel`, `Word`, `日历`.
+    pub format: &'static str,
+    pub bytes_text: String,
+    pub pages: Option<usize>,
+}
+
+/// The reporting kit's files by kind, in the order calendar, schedule, summary, forms.
+#[derive(Serialize)]
+pub struct ReportGroup {
+    pub label: &'static str,
+    pub items: Vec<ReportLink>,
+}
+
+pub fn report_groups(reports: &[ReportRecord]) -> Vec<ReportGroup> {
+    [
+        ReportKind::Calendar,
+        ReportKind::Schedule,
+        ReportKind::Summary,
+        ReportKind::Forms,
+    ]
+    .into_iter()
+    .filter_map(|kind| {
+        let items: Vec<ReportLink> = reports
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| ReportLink {
+                title: r.title.clone(),
+                unit: r.unit_name.clone(),
+                file: r.file.clone(),
+                format: match r.format.as_str() {
+                    "pdf" => "PDF",
+                    "xlsx" => "Excel",
+                    "docx" => "Word",
+                    "ics" => "日历",
+                    _ => "文件",
+                },
+                bytes_text: bytes_text(r.bytes),
+                pages: (r.format == "pdf").then_some(r.pages).flatten(),
+            })
+            .collect();
+        (!items.is_empty()).then_some(ReportGroup {
+            label: kind.label(),
+            items,
+        })
+    })
+    .collect()
+}
+
+/// Where the calendar page lives.
+pub const CALENDAR_PATH: &str = paths::CALENDAR_PAGE;
+
+/// One event of the gallery: a page of the gallery section with its photos.
+#[derive(Serialize)]
+pub struct Event {
+    pub date_zh: Option<String>,
+    pub place: Option<String>,
+    /// The photos' file names, beside the page (the site shows them through `pictures`).
+    pub photos: Vec<String>,
+}
+
+/// The gallery view of an event page: its date, its place (`extra.place`) and its photos.
+pub fn event(model: &Model, page: &Page) -> Event {
+    let photos = model.gallery_photos(page);
+    Event {
+        date_zh: page.front.date.as_ref().map(|d| d.chinese()),
+        place: page
+            .front
+            .extra
+            .get("place")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
+        photos: photos
+            .into_iter()
+            .map(|a| a.path.rsplit('/').next().unwrap_or(&a.path).to_string())
+            .collect(),
+    }
+}
