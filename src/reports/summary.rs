@@ -75,6 +75,7 @@ fn para(runs: Vec<Run>) -> Paragraph {
 
 fn heading(t: &str) -> Paragraph {
     Paragraph::new()
+        .keep_next(true)
         .first_line_chars(200)
         .line_spacing(
             LineSpacing::new()
@@ -86,6 +87,7 @@ fn heading(t: &str) -> Paragraph {
 
 fn subheading(t: &str) -> Paragraph {
     Paragraph::new()
+        .keep_next(true)
         .first_line_chars(200)
         .line_spacing(
             LineSpacing::new()
@@ -103,7 +105,7 @@ fn subheading(t: &str) -> Paragraph {
 
 /// A table of three columns (项目, 数量, 说明) with a bold header.
 fn table(rows: &[[String; 3]]) -> Table {
-    let widths = [2600usize, 1500, 4700];
+    let widths = [2500usize, 2300, 4000];
     let cell = |t: &str, w: usize, bold: bool| {
         let mut run = Run::new().add_text(t).fonts(fonts("仿宋")).size(24);
         if bold {
@@ -388,6 +390,7 @@ fn docx(model: &Model, made: &Artifacts, today: &Date) -> Vec<u8> {
     d = d.add_paragraph(heading("五、存在问题和下一步打算"));
     d = d.add_paragraph(para(vec![blank("存在的问题和不足")]));
     d = d.add_paragraph(para(vec![blank("下一步工作打算")]));
+    d = d.add_paragraph(Paragraph::new());
     d = d.add_paragraph(
         Paragraph::new()
             .align(AlignmentType::Right)
