@@ -82,9 +82,9 @@ pub enum ReportKind {
 impl ReportKind {
     pub fn label(self) -> &'static str {
         match self {
-            ReportKind::Calendar => "活动日历（导入手机日历）",
+            ReportKind::Calendar => "活动日历",
             ReportKind::Schedule => "活动日程表",
-            ReportKind::Forms => "工作台账（登记表、记录表、统计表）",
+            ReportKind::Forms => "工作台账",
             ReportKind::Summary => "工作总结草稿",
         }
     }

@@ -196,7 +196,7 @@ pub fn render_kit(
             let made = crate::reports::render(model, engine)?;
             put_all(sink, made.files)?;
             artifacts.reports.extend(made.records);
-            Ok(Vec::new())
+            Ok(made.warnings)
         }
         // The index is made from the site's pages, by render_site.
         Kit::Search => Ok(Vec::new()),

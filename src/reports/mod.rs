@@ -32,6 +32,8 @@ pub struct Made {
     pub files: Vec<OutFile>,
     pub records: Vec<ReportRecord>,
     pub calendar: Option<CalendarRecord>,
+    /// A theme without the kit's templates: its PDFs are left out, the rest is made.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The calendar as of `today`: the `.ics` file when the campaign has phases or weekly themes,
@@ -66,18 +68,21 @@ pub fn calendar(model: &Model, today: &Date) -> Made {
 }
 
 /// The printed schedule and every unit's forms (PDF through the engine and its cache, and
-/// `.xlsx`). All problems are returned together.
+/// `.xlsx`). All problems are returned together. A theme made before the kit (without its
+/// templates) gets the workbooks and a warning, not the PDFs.
 pub fn render(model: &Model, engine: &Engine) -> Result<Made, Vec<Diagnostic>> {
-    let missing: Vec<Diagnostic> = [SCHEDULE_TEMPLATE, FORMS_TEMPLATE]
+    let warnings: Vec<Diagnostic> = [SCHEDULE_TEMPLATE, FORMS_TEMPLATE]
         .into_iter()
         .filter(|t| !engine.has_template(t))
-        .map(|t| Diagnostic::error(engine.template_path(t), "找不到报表模板"))
+        .map(|t| {
+            Diagnostic::warning(
+                engine.template_path(t),
+                "主题里没有这个报表模板，不生成对应的 PDF；可从默认主题 themes/default/print/ 复制",
+            )
+        })
         .collect();
-    if !missing.is_empty() {
-        return Err(missing);
-    }
     let mut jobs: Vec<Job> = Vec::new();
-    if !model.calendar.is_empty() {
+    if !model.calendar.is_empty() && engine.has_template(SCHEDULE_TEMPLATE) {
         jobs.push(Job::Schedule);
     }
     let units: Vec<Option<usize>> = if model.units.is_empty() {
@@ -88,7 +93,10 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Made, Vec<Diagnostic>> {
     jobs.extend(units.into_iter().map(Job::Forms));
     let results: Vec<Result<Made, Diagnostic>> =
         jobs.par_iter().map(|job| job.make(model, engine)).collect();
-    let mut made = Made::default();
+    let mut made = Made {
+        warnings,
+        ..Made::default()
+    };
     let mut errors = Vec::new();
     for r in results {
         match r {
@@ -332,7 +340,7 @@ fn schedule(model: &Model, engine: &Engine) -> Result<Made, Diagnostic> {
             &pdf,
         )],
         files: vec![OutFile::bytes(paths::SCHEDULE_PDF.to_string(), pdf)],
-        calendar: None,
+        ..Made::default()
     })
 }
 
@@ -358,7 +366,18 @@ fn forms(model: &Model, engine: &Engine, unit: Option<usize>) -> Result<Made, Di
         campaign: &model.config.title,
         sheets: &sheets,
     };
-    let (pdf, pages) = pdf(model, engine, FORMS_TEMPLATE, &pdf_path, &title, &data)?;
+    let pdf = if engine.has_template(FORMS_TEMPLATE) {
+        Some(pdf(
+            model,
+            engine,
+            FORMS_TEMPLATE,
+            &pdf_path,
+            &title,
+            &data,
+        )?)
+    } else {
+        None
+    };
     let xlsx_path = paths::forms(stem, "xlsx");
     let book = xlsx::workbook(model, name, &sheets).map_err(|m| {
         Diagnostic::error(
@@ -367,31 +386,28 @@ fn forms(model: &Model, engine: &Engine, unit: Option<usize>) -> Result<Made, Di
         )
     })?;
     let who = unit.map(|u| (u.id.as_str(), u.name.as_str()));
-    Ok(Made {
-        records: vec![
-            record(
-                ReportKind::Forms,
-                title.clone(),
-                who,
-                "pdf",
-                &pdf_path,
-                Some(pages),
-                &pdf,
-            ),
-            record(
-                ReportKind::Forms,
-                title,
-                who,
-                "xlsx",
-                &xlsx_path,
-                Some(sheets.len()),
-                &book,
-            ),
-        ],
-        files: vec![
-            OutFile::bytes(pdf_path, pdf),
-            OutFile::bytes(xlsx_path, book),
-        ],
-        calendar: None,
-    })
+    let mut made = Made::default();
+    if let Some((pdf, pages)) = pdf {
+        made.records.push(record(
+            ReportKind::Forms,
+            title.clone(),
+            who,
+            "pdf",
+            &pdf_path,
+            Some(pages),
+            &pdf,
+        ));
+        made.files.push(OutFile::bytes(pdf_path, pdf));
+    }
+    made.records.push(record(
+        ReportKind::Forms,
+        title,
+        who,
+        "xlsx",
+        &xlsx_path,
+        Some(sheets.len()),
+        &book,
+    ));
+    made.files.push(OutFile::bytes(xlsx_path, book));
+    Ok(made)
 }

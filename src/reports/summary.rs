@@ -153,10 +153,13 @@ pub fn published(model: &Model, made: &Artifacts) -> Vec<[String; 3]> {
     for r in &made.print {
         let e = print.entry(r.material_label).or_default();
         e.0 += 1;
+        let [w, h] = r.trim_mm;
         let size = if r.size.starts_with('a') {
             r.size.to_uppercase()
+        } else if w >= 500.0 || h >= 500.0 {
+            format!("{}×{} 厘米", w / 10.0, h / 10.0)
         } else {
-            r.size.clone()
+            format!("{w}×{h} 毫米")
         };
         if !e.1.contains(&size) {
             e.1.push(size);
@@ -165,7 +168,7 @@ pub fn published(model: &Model, made: &Artifacts) -> Vec<[String; 3]> {
     for (label, (n, sizes)) in print {
         rows.push([
             format!("印刷品：{label}"),
-            format!("{n} 种"),
+            format!("{n} 个 PDF"),
             format!("尺寸 {}", sizes.join("、")),
         ]);
     }

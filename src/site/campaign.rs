@@ -23,10 +23,11 @@ pub struct ThisWeek {
     pub note: Option<String>,
 }
 
-/// One week on the calendar page.
+/// Consecutive weeks of one theme and note on the calendar page.
 #[derive(Serialize)]
 pub struct WeekRow {
-    pub number: u32,
+    /// `第3周` or `第3—6周`.
+    pub weeks: String,
     pub dates: String,
     pub phase: Option<String>,
     pub title: Option<String>,
@@ -115,19 +116,24 @@ pub fn calendar(
             .collect(),
         weeks: cal
             .weeks
-            .iter()
-            .filter(|w| w.theme.is_some())
-            .map(|w| {
-                let page = w.theme.map(|id| &model.pages[id]);
+            .chunk_by(|a, b| a.theme == b.theme && a.note == b.note)
+            .filter(|run| run[0].theme.is_some())
+            .map(|run| {
+                let (first, last) = (&run[0], &run[run.len() - 1]);
+                let page = first.theme.map(|id| &model.pages[id]);
                 WeekRow {
-                    number: w.number,
-                    dates: dates(w),
-                    phase: w.phase.clone(),
+                    weeks: if run.len() == 1 {
+                        format!("第{}周", first.number)
+                    } else {
+                        format!("第{}—{}周", first.number, last.number)
+                    },
+                    dates: format!("{}—{}", first.start.month_day(), last.end.month_day()),
+                    phase: first.phase.clone(),
                     title: page.map(|p| p.title.clone()),
                     path: page.map(|p| p.path.clone()),
                     kind: page.and_then(|p| p.kind.kind()).map(|k| k.label()),
-                    note: w.note.clone(),
-                    current: this_week == Some(w.number),
+                    note: first.note.clone(),
+                    current: run.iter().any(|w| this_week == Some(w.number)),
                 }
             })
             .collect(),
@@ -139,55 +145,58 @@ pub fn calendar(
 /// One file of the reporting kit in the 下载中心.
 #[derive(Serialize)]
 pub struct ReportLink {
-    pub title: String,
-    pub unit: Option<String>,
     pub file: String,
-    /// `PDF`, `Excel`, `Word`, `日历`.
+    /// `PDF`, `Excel`, `Word`, `ICS`.
     pub format: &'static str,
     pub bytes_text: String,
-    pub pages: Option<usize>,
 }
 
-/// The reporting kit's files by kind, in the order calendar, schedule, summary, forms.
+/// One line of the 下载中心's reporting kit: a kind (of one unit) and its files.
 #[derive(Serialize)]
-pub struct ReportGroup {
+pub struct ReportRow {
     pub label: &'static str,
-    pub items: Vec<ReportLink>,
+    pub unit: Option<String>,
+    pub links: Vec<ReportLink>,
 }
 
-pub fn report_groups(reports: &[ReportRecord]) -> Vec<ReportGroup> {
-    [
+/// The reporting kit's files by kind and unit, in the order calendar (with the printed schedule
+/// on its line), summary, forms.
+pub fn report_rows(reports: &[ReportRecord]) -> Vec<ReportRow> {
+    let mut rows: Vec<ReportRow> = Vec::new();
+    for kind in [
         ReportKind::Calendar,
         ReportKind::Schedule,
         ReportKind::Summary,
         ReportKind::Forms,
-    ]
-    .into_iter()
-    .filter_map(|kind| {
-        let items: Vec<ReportLink> = reports
-            .iter()
-            .filter(|r| r.kind == kind)
-            .map(|r| ReportLink {
-                title: r.title.clone(),
-                unit: r.unit_name.clone(),
+    ] {
+        // The schedule is the calendar on paper: one line for both.
+        let label = match kind {
+            ReportKind::Schedule => ReportKind::Calendar.label(),
+            k => k.label(),
+        };
+        for r in reports.iter().filter(|r| r.kind == kind) {
+            let link = ReportLink {
                 file: r.file.clone(),
                 format: match r.format.as_str() {
                     "pdf" => "PDF",
                     "xlsx" => "Excel",
                     "docx" => "Word",
-                    "ics" => "日历",
+                    "ics" => "ICS",
                     _ => "文件",
                 },
                 bytes_text: bytes_text(r.bytes),
-                pages: (r.format == "pdf").then_some(r.pages).flatten(),
-            })
-            .collect();
-        (!items.is_empty()).then_some(ReportGroup {
-            label: kind.label(),
-            items,
-        })
-    })
-    .collect()
+            };
+            match rows.last_mut() {
+                Some(row) if row.label == label && row.unit == r.unit_name => row.links.push(link),
+                _ => rows.push(ReportRow {
+                    label,
+                    unit: r.unit_name.clone(),
+                    links: vec![link],
+                }),
+            }
+        }
+    }
+    rows
 }
 
 /// Where the calendar page lives.

@@ -337,7 +337,7 @@ fn prepare_job(
                 site => site.clone(),
                 groups => val(views::download_groups(&downloads.print)),
                 screens => val(views::screen_groups(&downloads.screens, &downloads.screen_profiles)),
-                reports => val(campaign::report_groups(&downloads.reports)),
+                reports => val(campaign::report_rows(&downloads.reports)),
                 // f64's Display writes 3.0 as "3" and 2.5 as "2.5".
                 bleed_mm => model.config.print.bleed_mm.to_string(),
                 root => relative_url(views::DOWNLOADS_PATH, ""),

@@ -369,15 +369,14 @@ fn the_downloads_page_lists_the_reporting_kit_with_sizes() {
         "reports/forms/school-1.pdf",
         "reports/calendar.ics",
         "reports/schedule.pdf",
-        "示例县第一小学（Excel）",
+        "工作台账·示例县第一小学：",
     ] {
         assert!(page.contains(want), "{want} missing");
     }
-    assert!(
-        regex::Regex::new(r"（Word）</a> \d+(\.\d+)? KB")
-            .unwrap()
-            .is_match(&page)
-    );
+    for format in ["ICS", "PDF", "Excel", "Word"] {
+        let sized = regex::Regex::new(&format!(r">{format} \d+(\.\d+)? KB</a>")).unwrap();
+        assert!(sized.is_match(&page), "{format} without its size");
+    }
 }
 
 #[test]
