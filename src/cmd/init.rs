@@ -71,18 +71,6 @@ fn scaffold_config(config: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_scaffold_keeps_one_weekly_schedule_of_its_own_pages() {
-        let text = super::scaffold_config(super::CONFIG);
-        assert_eq!(text.matches("[[campaign.weeks]]").count(), 2);
-        assert!(text.contains("scam = \"@/scams/shuadan.md\""));
-        assert!(!text.contains("maochong-qinyou"));
-        assert!(text.contains("[[channels]]"));
-    }
-}
-
 fn write_tree(tree: &Dir<'_>, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for file in tree.files() {
@@ -98,4 +86,16 @@ fn write_tree(tree: &Dir<'_>, to: &Path) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_scaffold_keeps_one_weekly_schedule_of_its_own_pages() {
+        let text = super::scaffold_config(super::CONFIG);
+        assert_eq!(text.matches("[[campaign.weeks]]").count(), 2);
+        assert!(text.contains("scam = \"@/scams/shuadan.md\""));
+        assert!(!text.contains("maochong-qinyou"));
+        assert!(text.contains("[[channels]]"));
+    }
 }

@@ -74,7 +74,7 @@ pub fn this_week(model: &Model, record: Option<&CalendarRecord>) -> Option<ThisW
         title: page.map(|p| p.title.clone()),
         path: page.map(|p| p.path.clone()),
         kind: page.and_then(|p| p.kind.kind()).map(|k| k.label()),
-        summary: page.map(|p| super::views::summary(p)),
+        summary: page.map(super::views::summary),
         note: week.note.clone(),
     })
 }
@@ -159,9 +159,41 @@ pub struct ReportRow {
     pub links: Vec<ReportLink>,
 }
 
+/// Above this many units the 下载中心 does not list each unit's forms (each unit's page does):
+/// thousands of lines would make it the heaviest page of the site.
+pub const MAX_LISTED_UNITS: usize = 30;
+
+/// A unit's forms, as its page links them.
+pub fn unit_forms(reports: &[ReportRecord], unit: &str) -> Vec<ReportLink> {
+    reports
+        .iter()
+        .filter(|r| r.kind == ReportKind::Forms && r.unit.as_deref() == Some(unit))
+        .map(link)
+        .collect()
+}
+
+fn link(r: &ReportRecord) -> ReportLink {
+    ReportLink {
+        file: r.file.clone(),
+        format: match r.format.as_str() {
+            "pdf" => "PDF",
+            "xlsx" => "Excel",
+            "docx" => "Word",
+            "ics" => "ICS",
+            _ => "文件",
+        },
+        bytes_text: bytes_text(r.bytes),
+    }
+}
+
 /// The reporting kit's files by kind and unit, in the order calendar (with the printed schedule
-/// on its line), summary, forms.
+/// on its line), summary, forms; each unit's forms only up to [`MAX_LISTED_UNITS`] units.
 pub fn report_rows(reports: &[ReportRecord]) -> Vec<ReportRow> {
+    let units = reports
+        .iter()
+        .filter(|r| r.kind == ReportKind::Forms && r.unit.is_some())
+        .count()
+        / 2;
     let mut rows: Vec<ReportRow> = Vec::new();
     for kind in [
         ReportKind::Calendar,
@@ -174,18 +206,10 @@ pub fn report_rows(reports: &[ReportRecord]) -> Vec<ReportRow> {
             ReportKind::Schedule => ReportKind::Calendar.label(),
             k => k.label(),
         };
-        for r in reports.iter().filter(|r| r.kind == kind) {
-            let link = ReportLink {
-                file: r.file.clone(),
-                format: match r.format.as_str() {
-                    "pdf" => "PDF",
-                    "xlsx" => "Excel",
-                    "docx" => "Word",
-                    "ics" => "ICS",
-                    _ => "文件",
-                },
-                bytes_text: bytes_text(r.bytes),
-            };
+        let listed =
+            |r: &&ReportRecord| r.kind == kind && (r.unit.is_none() || units <= MAX_LISTED_UNITS);
+        for r in reports.iter().filter(listed) {
+            let link = link(r);
             match rows.last_mut() {
                 Some(row) if row.label == label && row.unit == r.unit_name => row.links.push(link),
                 _ => rows.push(ReportRow {

@@ -338,6 +338,7 @@ fn prepare_job(
                 groups => val(views::download_groups(&downloads.print)),
                 screens => val(views::screen_groups(&downloads.screens, &downloads.screen_profiles)),
                 reports => val(campaign::report_rows(&downloads.reports)),
+                many_units => model.units.list.len() > campaign::MAX_LISTED_UNITS,
                 // f64's Display writes 3.0 as "3" and 2.5 as "2.5".
                 bleed_mm => model.config.print.bleed_mm.to_string(),
                 root => relative_url(views::DOWNLOADS_PATH, ""),
@@ -418,6 +419,7 @@ fn prepare_job(
                 current_path => path.clone(),
                 share => share(""),
                 qr => model.config.base_url.as_ref().map(|_| format!("{path}qr.svg")),
+                forms => val(campaign::unit_forms(&made.reports, &model.units.list[*i].id)),
                 unit => val(view),
             };
             (format!("{path}index.html"), "unit.html".to_string(), ctx)

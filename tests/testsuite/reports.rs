@@ -398,6 +398,15 @@ fn the_gallery_shows_each_event_with_its_photos_and_the_consent_note() {
 }
 
 #[test]
+fn a_unit_page_links_its_own_forms() {
+    let page = html("units/school-1/index.html");
+    assert!(page.contains("本单位工作台账"), "{page}");
+    assert!(
+        page.contains("reports/forms/school-1.pdf") && page.contains("reports/forms/school-1.xlsx")
+    );
+}
+
+#[test]
 fn check_asks_for_a_consent_note_when_a_gallery_has_photos() {
     let c = campaign(false);
     c.fanzha(&[
