@@ -155,7 +155,7 @@ pub fn published(model: &Model, made: &Artifacts) -> Vec<[String; 3]> {
         e.0 += 1;
         let [w, h] = r.trim_mm;
         let size = if r.size.starts_with('a') {
-            r.size.to_uppercase()
+            r.size.to_uppercase().replace("-LANDSCAPE", " 横向")
         } else if w >= 500.0 || h >= 500.0 {
             format!("{}×{} 厘米", w / 10.0, h / 10.0)
         } else {
@@ -181,7 +181,13 @@ pub fn published(model: &Model, made: &Artifacts) -> Vec<[String; 3]> {
         rows.push([
             "显示屏画面".into(),
             format!("{slides} 张"),
-            format!("{} 种屏幕尺寸", made.screen_profiles.len()),
+            format!(
+                "{} 种显示屏尺寸",
+                made.screen_profiles
+                    .iter()
+                    .filter(|p| p.kind == crate::config::ScreenKind::Display)
+                    .count()
+            ),
         ]);
     }
     let slogans = model.slogans().count();
