@@ -4,10 +4,11 @@
 
 use std::io::Write;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::ScreenKind;
 use crate::content::{KindData, Model, Page, PageId};
+use crate::date::Date;
 use crate::output::OutFile;
 
 /// Every artifact of a build that the site lists, by the renderer that made it.
@@ -20,8 +21,16 @@ pub struct Artifacts {
     pub screen_zips: Vec<ZipRecord>,
     /// Whether every page has a share card at [`paths::share_card`].
     pub share_cards: bool,
+    /// A shard without the campaign's files: another shard makes the 下载中心's files, and this
+    /// one's pages link it all the same.
+    #[serde(skip)]
+    pub downloads_elsewhere: bool,
     /// The pictures pages use, each at the widths made for screens, sorted by path.
     pub images: Vec<ImageRecord>,
+    /// The calendar as of the build date, when the campaign has one.
+    pub calendar: Option<CalendarRecord>,
+    /// The reporting kit: calendar file, printed schedule, forms per unit, summary draft.
+    pub reports: Vec<ReportRecord>,
 }
 
 impl Artifacts {
@@ -34,6 +43,8 @@ impl Artifacts {
         self.screen_zips.extend(other.screen_zips);
         self.share_cards |= other.share_cards;
         self.images.extend(other.images);
+        self.calendar = self.calendar.take().or(other.calendar);
+        self.reports.extend(other.reports);
     }
 
     /// Puts the records of several shards in the order one build gives them: the campaign's
@@ -43,6 +54,7 @@ impl Artifacts {
         self.print.sort_by(|a, b| a.unit.cmp(&b.unit));
         self.print_zips.sort_by(|a, b| a.unit.cmp(&b.unit));
         self.screens.sort_by(|a, b| a.unit.cmp(&b.unit));
+        self.reports.sort_by(|a, b| a.unit.cmp(&b.unit));
     }
 
     /// The manifests: `print/manifest.json` for print shops, `screens/manifest.json` for
@@ -78,8 +90,71 @@ impl Artifacts {
 
     /// Whether there is anything for the 下载中心 to list.
     pub fn has_downloads(&self) -> bool {
-        !self.print.is_empty() || !self.screens.is_empty()
+        self.downloads_elsewhere
+            || !self.print.is_empty()
+            || !self.screens.is_empty()
+            || !self.reports.is_empty()
     }
+
+    /// How many files of each kind of report were made.
+    pub fn reports_of(&self, kind: ReportKind) -> impl Iterator<Item = &ReportRecord> {
+        self.reports.iter().filter(move |r| r.kind == kind)
+    }
+}
+
+/// The calendar as the build date sees it: the site shows this week's theme from it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CalendarRecord {
+    /// The day of the build (`--date`, `SOURCE_DATE_EPOCH` or the clock, in China).
+    pub build_date: Date,
+    /// The week of the campaign the build date falls in.
+    pub this_week: Option<u32>,
+    /// The phase the build date falls in.
+    pub this_phase: Option<String>,
+    /// The `.ics` file, when the calendar has events.
+    pub ics: Option<String>,
+}
+
+/// What a file of the reporting kit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportKind {
+    /// The phases and weekly themes as an iCalendar file.
+    Calendar,
+    /// The phases and weekly themes on A4.
+    Schedule,
+    /// 入户宣传登记表, 宣传活动记录表, App 安装统计表 of one unit.
+    Forms,
+    /// The 工作总结 draft.
+    Summary,
+}
+
+impl ReportKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportKind::Calendar => "活动日历",
+            ReportKind::Schedule => "活动日程表",
+            ReportKind::Forms => "工作台账",
+            ReportKind::Summary => "工作总结草稿",
+        }
+    }
+}
+
+/// One file of the reporting kit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReportRecord {
+    pub kind: ReportKind,
+    pub title: String,
+    /// The unit of the units table it is for (id and name).
+    pub unit: Option<String>,
+    pub unit_name: Option<String>,
+    /// `ics`, `pdf`, `xlsx` or `docx`.
+    pub format: String,
+    pub file: String,
+    /// PDFs: their pages; workbooks: their sheets.
+    pub pages: Option<usize>,
+    pub bytes: usize,
+    pub sha256: String,
 }
 
 /// One printable PDF, as `print/manifest.json` lists it.
@@ -261,6 +336,24 @@ pub mod paths {
 
     pub fn screen_file(profile: &str, name: &str) -> String {
         format!("screens/{profile}/{name}")
+    }
+
+    /// The campaign's calendar for phones.
+    pub const CALENDAR_ICS: &str = "reports/calendar.ics";
+    /// The printed schedule.
+    pub const SCHEDULE_PDF: &str = "reports/schedule.pdf";
+    /// The summary draft.
+    pub const SUMMARY_DOCX: &str = "reports/summary.docx";
+    /// The calendar page of the site.
+    pub const CALENDAR_PAGE: &str = "calendar/";
+
+    /// The forms of a unit, beside its other files (`downloads/units/<id>/forms.pdf`), or the
+    /// one set of a campaign without a units table (`reports/forms/forms.pdf`), as `ext`.
+    pub fn forms(unit: Option<&str>, ext: &str) -> String {
+        match unit {
+            Some(id) => unit_file(id, &format!("forms.{ext}")),
+            None => format!("reports/forms/forms.{ext}"),
+        }
     }
 
     pub fn screen_zip(profile: &str) -> String {

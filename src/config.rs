@@ -52,6 +52,9 @@ pub struct Config {
     /// How Markdown is turned into HTML.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// The activity photo gallery.
+    #[serde(default)]
+    pub gallery: GalleryConfig,
     /// Free values for templates.
     #[serde(default)]
     pub extra: toml::Table,
@@ -487,6 +490,70 @@ pub struct Campaign {
     pub slogan: String,
     pub start: Option<Date>,
     pub end: Option<Date>,
+    /// The phases (阶段) in order, e.g. 动员部署, 集中宣传, 巩固提升; within the campaign's dates,
+    /// not overlapping.
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    /// The weekly push schedule: which scam type or audience each week stresses. Week 1 is the
+    /// week (Monday to Sunday) the campaign starts in.
+    #[serde(default)]
+    pub weeks: Vec<WeekTheme>,
+}
+
+/// One phase of the campaign (`[[campaign.phases]]`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub name: String,
+    pub start: Date,
+    pub end: Date,
+    /// What the phase does, one sentence.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// One entry of the weekly schedule (`[[campaign.weeks]]`): week `week` (to `until`) pushes a
+/// scam type or an audience page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeekTheme {
+    pub week: u32,
+    /// The last week of the same theme, when it runs several weeks.
+    pub until: Option<u32>,
+    /// `@/scams/….md`
+    pub scam: Option<String>,
+    /// `@/audiences/….md`
+    pub audience: Option<String>,
+    /// What units do that week, one sentence.
+    pub note: Option<String>,
+}
+
+impl WeekTheme {
+    /// The last week the entry covers.
+    pub fn last(&self) -> u32 {
+        self.until.unwrap_or(self.week).max(self.week)
+    }
+}
+
+/// The `[gallery]` table: the activity photos section.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GalleryConfig {
+    /// The content section holding one folder per event (`index.md` with date and place, and
+    /// its photos).
+    pub section: String,
+    /// The consent note shown under every gallery (photos of pupils need their guardians'
+    /// consent); `check` warns while it is empty.
+    pub consent: String,
+}
+
+impl Default for GalleryConfig {
+    fn default() -> Self {
+        GalleryConfig {
+            section: "gallery".into(),
+            consent: String::new(),
+        }
+    }
 }
 
 /// One way to reach help: a number to call, a short code to text, a website, an app, a 公众号 or a
@@ -623,6 +690,18 @@ impl Config {
         {
             complain("campaign", format!("活动开始日期 {s} 晚于结束日期 {e}"));
         }
+        let mut calendar = Vec::new();
+        for (line, field, msg) in calendar_errors(&config.campaign, text) {
+            calendar.push(
+                Diagnostic::error(file, msg)
+                    .field(field)
+                    .at(line.map(|l| crate::diag::Position { line: l, column: 1 }))
+                    .at(line
+                        .is_none()
+                        .then(|| doc.key_position(&table, "campaign"))
+                        .flatten()),
+            );
+        }
         let p = &config.print;
         if !(0.0..=10.0).contains(&p.bleed_mm) {
             complain(
@@ -708,6 +787,7 @@ impl Config {
                 complain("units", format!("单位类型 `{}` 为空或重复", t.name));
             }
         }
+        errors.extend(calendar);
         if errors.is_empty() {
             Ok(config)
         } else {
@@ -731,6 +811,143 @@ impl Channel {
         };
         (!ok).then(|| format!("渠道 `{}` 是{}，必须填写 {key}", self.id, self.kind.label()))
     }
+}
+
+/// The line (1-based) of the `n`-th `[[name]]` header of `text`, for errors about one entry of an
+/// array of tables. Inline arrays have no header: `None` then.
+fn header_line(text: &str, name: &str, n: usize) -> Option<usize> {
+    let header = format!("[[{name}]]");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.trim();
+            l.starts_with(&header) || l.replace(' ', "").starts_with(&header.replace(' ', ""))
+        })
+        .nth(n)
+        .map(|(i, _)| i + 1)
+}
+
+/// What is wrong with the phases and the weekly schedule, each with the line of its entry: a
+/// phase that ends before it starts, lies outside the campaign's dates or overlaps another; a
+/// week without a theme, beyond the campaign, scheduled twice, or a gap in the schedule.
+fn calendar_errors(c: &Campaign, text: &str) -> Vec<(Option<usize>, &'static str, String)> {
+    let mut out = Vec::new();
+    let phase_line = |i| header_line(text, "campaign.phases", i);
+    let week_line = |i| header_line(text, "campaign.weeks", i);
+    let dates = c.start.as_ref().zip(c.end.as_ref());
+    if dates.is_none() && (!c.phases.is_empty() || !c.weeks.is_empty()) {
+        out.push((
+            None,
+            "campaign",
+            "写了阶段或每周主题，就要在 [campaign] 写活动的开始和结束日期 start、end".to_string(),
+        ));
+    }
+    for (i, p) in c.phases.iter().enumerate() {
+        if p.start > p.end {
+            out.push((
+                phase_line(i),
+                "campaign.phases",
+                format!(
+                    "阶段「{}」的开始日期 {} 晚于结束日期 {}",
+                    p.name, p.start, p.end
+                ),
+            ));
+        }
+        if let Some((s, e)) = dates
+            && (p.start < *s || p.end > *e)
+        {
+            out.push((
+                phase_line(i),
+                "campaign.phases",
+                format!(
+                    "阶段「{}」（{} 至 {}）超出了活动时间 {s} 至 {e}",
+                    p.name, p.start, p.end
+                ),
+            ));
+        }
+        for (j, q) in c.phases.iter().enumerate().take(i) {
+            if p.start <= q.end && q.start <= p.end {
+                out.push((
+                    phase_line(i),
+                    "campaign.phases",
+                    format!(
+                        "阶段「{}」（{} 至 {}）与第 {} 个阶段「{}」（{} 至 {}）时间重叠",
+                        p.name,
+                        p.start,
+                        p.end,
+                        j + 1,
+                        q.name,
+                        q.start,
+                        q.end
+                    ),
+                ));
+            }
+        }
+    }
+    let total = dates.map_or(0, |(s, e)| {
+        ((e.monday().unix_days() - s.monday().unix_days()) / 7 + 1) as u32
+    });
+    let mut covered = std::collections::BTreeMap::new();
+    for (i, w) in c.weeks.iter().enumerate() {
+        let line = week_line(i);
+        match (&w.scam, &w.audience) {
+            (None, None) => out.push((
+                line,
+                "campaign.weeks",
+                format!(
+                    "第 {} 周没有主题；请写 scam = \"@/scams/….md\" 或 audience = \"@/audiences/….md\"",
+                    w.week
+                ),
+            )),
+            (Some(_), Some(_)) => out.push((
+                line,
+                "campaign.weeks",
+                format!("第 {} 周只能有一个主题：scam 和 audience 请只写一个", w.week),
+            )),
+            _ => {}
+        }
+        if w.week == 0 || w.until.is_some_and(|u| u < w.week) {
+            out.push((
+                line,
+                "campaign.weeks",
+                format!(
+                    "周次 week = {} 不对：从 1 开始，until 不能小于 week",
+                    w.week
+                ),
+            ));
+            continue;
+        }
+        if total > 0 && w.last() > total {
+            out.push((
+                line,
+                "campaign.weeks",
+                format!("活动只有 {total} 周，第 {} 周超出了活动时间", w.last()),
+            ));
+        }
+        for n in w.week..=w.last().min(w.week + 1000) {
+            if covered.insert(n, i).is_some() {
+                out.push((line, "campaign.weeks", format!("第 {n} 周的主题写了两次")));
+                break;
+            }
+        }
+    }
+    // A gap inside the schedule is a week without a theme.
+    if let (Some((&first, _)), Some((&last, _))) =
+        (covered.first_key_value(), covered.last_key_value())
+    {
+        for n in first..=last {
+            if !covered.contains_key(&n) {
+                let next = covered.range(n..).next().map(|(_, &i)| i);
+                out.push((
+                    next.and_then(week_line),
+                    "campaign.weeks",
+                    format!("第 {n} 周没有主题：每周主题要一周接一周排，不能空着"),
+                ));
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// `zh`, `zh-CN`, `zh-Hans` and `zh-Hans-CN` all mean Simplified Chinese; pages say `zh-CN`.
@@ -800,6 +1017,52 @@ when = "被骗后立即拨打"
         let text = format!("{MINIMAL}[images]\nmax_pixel = 500\n");
         let e = Config::parse(Path::new("config.toml"), &text).unwrap_err();
         assert!(e[0].message.contains("max_pixels"), "{}", e[0]);
+    }
+
+    #[test]
+    fn calendar_errors_name_the_entry_line() {
+        let text = MINIMAL.replace(
+            "slogan = \"全民反诈\"\n",
+            "slogan = \"全民反诈\"\nstart = 2026-01-01\nend = 2026-03-31\n",
+        ) + r#"
+[[campaign.phases]]
+name = "动员部署"
+start = 2026-01-01
+end = 2026-01-31
+
+[[campaign.phases]]
+name = "集中宣传"
+start = 2026-01-20
+end = 2026-04-30
+
+[[campaign.weeks]]
+week = 1
+scam = "@/scams/a.md"
+
+[[campaign.weeks]]
+week = 3
+"#;
+        let e = Config::parse(Path::new("config.toml"), &text).unwrap_err();
+        let got: Vec<(Option<usize>, &str)> = e
+            .iter()
+            .map(|d| (d.line, d.field.as_deref().unwrap_or("")))
+            .collect();
+        let phase = text.lines().position(|l| l.contains("集中宣传")).unwrap();
+        let week = text.lines().position(|l| l == "week = 3").unwrap();
+        assert_eq!(
+            got,
+            [
+                (Some(phase), "campaign.phases"),
+                (Some(phase), "campaign.phases"),
+                (Some(week), "campaign.weeks"),
+                (Some(week), "campaign.weeks"),
+            ],
+            "{e:?}"
+        );
+        assert!(e[0].message.contains("超出了活动时间"), "{}", e[0]);
+        assert!(e[1].message.contains("时间重叠"), "{}", e[1]);
+        assert!(e[2].message.contains("第 3 周没有主题"), "{}", e[2]);
+        assert!(e[3].message.contains("第 2 周没有主题"), "{}", e[3]);
     }
 
     #[test]

@@ -81,7 +81,7 @@ impl Date {
     }
 
     /// Today in China (UTC+8), or the day `SOURCE_DATE_EPOCH` names, so a run can be pinned.
-    /// Only `check` asks: what a build writes never depends on the clock.
+    /// `check` asks, and a build whose calendar needs the day of the build (`--date` fixes it).
     pub fn today() -> Date {
         let secs = std::env::var("SOURCE_DATE_EPOCH")
             .ok()
@@ -91,6 +91,44 @@ impl Date {
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(0, |d| d.as_secs() as i64)
             });
+        Date::of_unix_seconds(secs)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil), the inverse of
+    /// [`Date::from_unix_days`].
+    pub fn unix_days(&self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The day `days` days later (earlier when negative), without a time of day.
+    pub fn plus_days(&self, days: i64) -> Date {
+        Date::from_unix_days(self.unix_days() + days)
+    }
+
+    /// 1 for Monday … 7 for Sunday.
+    pub fn weekday(&self) -> u8 {
+        // 1970-01-01 was a Thursday.
+        ((self.unix_days() + 3).rem_euclid(7) + 1) as u8
+    }
+
+    /// The Monday of the week this day is in.
+    pub fn monday(&self) -> Date {
+        self.plus_days(1 - i64::from(self.weekday()))
+    }
+
+    /// `6月12日`, for dates within one year.
+    pub fn month_day(&self) -> String {
+        format!("{}月{}日", self.month, self.day)
+    }
+
+    /// The date of a Unix time in China (UTC+8).
+    pub fn of_unix_seconds(secs: i64) -> Date {
         Date::from_unix_days((secs + 8 * 3600).div_euclid(86_400))
     }
 
@@ -175,6 +213,19 @@ mod tests {
         assert_eq!(leap.a_year_before().to_string(), "2023-02-28");
     }
     use super::*;
+
+    #[test]
+    fn days_weekdays_and_mondays() {
+        let d = Date::parse("2026-11-28").unwrap();
+        assert_eq!(Date::from_unix_days(d.unix_days()), d);
+        assert_eq!(d.weekday(), 6);
+        assert_eq!(d.monday().to_string(), "2026-11-23");
+        assert_eq!(
+            Date::parse("2024-03-01").unwrap().plus_days(-1).to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(Date::parse("1970-01-01").unwrap().unix_days(), 0);
+    }
 
     #[test]
     fn parses_dates_and_times() {

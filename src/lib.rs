@@ -2,12 +2,14 @@
 //! PDFs and screen images.
 //!
 //! The pipeline reads top to bottom: `config` and `content` load one immutable `content::Model`;
-//! renderers (`print`, `screens`, `share`, `images`, `site`, then `search` over the site's pages)
+//! renderers (`print`, `screens`, `share`, `images`, `reports`, `site`, then `search` over the
+//! site's pages)
 //! read the model and return files; `output` alone writes them. `check` adds the pre-print checks, and
 //! `serve` keeps the rendered site in memory while an author edits.
 
 pub mod artifact;
 pub mod cache;
+pub mod calendar;
 pub mod channels;
 pub mod check;
 pub mod cmd;
@@ -22,6 +24,7 @@ pub mod output;
 pub mod pipeline;
 pub mod print;
 pub mod qr;
+pub mod reports;
 pub mod sanitize;
 pub mod schema;
 pub mod screens;

@@ -1,5 +1,6 @@
 //! The one order of a build, shared by `build`, `check`, `serve` and the benches: load the model →
-//! run the renderers (print, screens, share cards, page pictures) → render the site, given the
+//! run the renderers (print, screens, share cards, reports, page pictures, the calendar as of the
+//! build date) → the summary draft, counting what they made → render the site, given the
 //! artifacts they made → index the site for search → hand every file to a sink (the output
 //! writer, memory, or a counter). Renderers are siblings: none calls another, and only this
 //! module wires them.
@@ -11,6 +12,7 @@ use crate::artifact::Artifacts;
 use crate::cache::{Cache, DEFAULT_MAX_BYTES, Key};
 use crate::config::{Config, normalise_base_url};
 use crate::content::{self, Model};
+use crate::date::Date;
 use crate::diag::{Diagnostic, Report};
 use crate::output::{OutFile, Sink};
 use crate::site::theme::Theme;
@@ -22,6 +24,8 @@ pub struct Kits {
     pub print: bool,
     pub screens: bool,
     pub share: bool,
+    /// The reporting kit: printed schedule, forms, summary draft.
+    pub reports: bool,
     /// The search index of the site.
     pub search: bool,
     pub crop_marks: bool,
@@ -33,6 +37,7 @@ impl Default for Kits {
             print: true,
             screens: true,
             share: true,
+            reports: true,
             search: true,
             crop_marks: false,
         }
@@ -46,6 +51,8 @@ pub enum Kit {
     Screens,
     /// The share card (1200×630 picture) of every page.
     Share,
+    /// The reporting kit: printed schedule, each unit's forms (PDF, xlsx) and the summary draft.
+    Reports,
     /// The search index.
     Search,
 }
@@ -56,13 +63,14 @@ impl Kits {
             print: !skip.contains(&Kit::Print),
             screens: !skip.contains(&Kit::Screens),
             share: !skip.contains(&Kit::Share),
+            reports: !skip.contains(&Kit::Reports),
             search: !skip.contains(&Kit::Search),
             crop_marks,
         }
     }
 
     fn any_typeset(&self) -> bool {
-        self.print || self.screens || self.share
+        self.print || self.screens || self.share || self.reports
     }
 }
 
@@ -76,6 +84,16 @@ pub struct Options {
     pub no_cache: bool,
     /// The share of the campaign to make (`--shard K/N`); the whole by default.
     pub shard: crate::shard::Shard,
+    /// The day of the build (`--date`): what "this week" of the calendar is. Default: the day
+    /// `SOURCE_DATE_EPOCH` names, else today in China.
+    pub date: Option<Date>,
+}
+
+impl Options {
+    /// The day the build is for.
+    pub fn build_date(&self) -> Date {
+        self.date.clone().unwrap_or_else(Date::today)
+    }
 }
 
 /// The campaign as loaded: its model, its theme, and the warnings loading found.
@@ -176,9 +194,47 @@ pub fn render_kit(
             artifacts.share_cards = true;
             Ok(Vec::new())
         }
+        Kit::Reports => {
+            let made = crate::reports::render(model, engine)?;
+            put_all(sink, made.files)?;
+            artifacts.reports.extend(made.records);
+            Ok(made.warnings)
+        }
         // The index is made from the site's pages, by render_site.
         Kit::Search => Ok(Vec::new()),
     }
+}
+
+/// The calendar as of `today` (its `.ics` and what the site shows as this week's theme): cheap,
+/// needs no typesetting, made whatever kits run.
+pub fn render_calendar(
+    model: &Model,
+    today: &Date,
+    artifacts: &mut Artifacts,
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
+    let made = crate::reports::calendar(model, today);
+    put_all(sink, made.files)?;
+    // `serve` renders it again into the same artifacts.
+    artifacts
+        .reports
+        .retain(|r| r.kind != crate::artifact::ReportKind::Calendar);
+    artifacts.reports.extend(made.records);
+    artifacts.calendar = made.calendar;
+    Ok(())
+}
+
+/// The summary draft, counting what the other renderers made (so it runs after them).
+pub fn render_summary(
+    model: &Model,
+    today: &Date,
+    artifacts: &mut Artifacts,
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
+    let (file, record) = crate::reports::summary::render(model, artifacts, today);
+    put_all(sink, vec![file])?;
+    artifacts.reports.push(record);
+    Ok(())
 }
 
 /// Makes the pictures pages use (through `cache`), hands them to `sink` and records them in
@@ -357,6 +413,7 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
     };
     let mut artifacts = Artifacts {
         share_cards: share_cards_elsewhere,
+        downloads_elsewhere: !shard.owns_campaign() && (kits.print || kits.screens || kits.reports),
         ..Artifacts::default()
     };
     if let Some(engine) = &engine {
@@ -365,6 +422,7 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
             (Kit::Print, kits.print),
             (Kit::Screens, kits.screens),
             (Kit::Share, kits.share),
+            (Kit::Reports, kits.reports),
         ]
         .into_iter()
         .filter_map(|(kit, on)| on.then_some(kit))
@@ -386,10 +444,23 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
             }
         }
     }
-    if shard.owns_campaign() {
-        if let Err(es) = render_images(&model, &theme, &cache, &mut artifacts, sink) {
-            report.extend(es);
-        }
+    if shard.owns_campaign()
+        && let Err(es) = render_images(&model, &theme, &cache, &mut artifacts, sink)
+    {
+        report.extend(es);
+    }
+    let today = options.build_date();
+    if shard.owns_campaign()
+        && let Err(es) = render_calendar(&model, &today, &mut artifacts, sink)
+    {
+        report.extend(es);
+    }
+    // The summary counts the whole campaign: the shard with the campaign's files makes it.
+    if kits.reports
+        && shard.owns_campaign()
+        && let Err(es) = render_summary(&model, &today, &mut artifacts, sink)
+    {
+        report.extend(es);
     }
     let search = kits.search.then_some(cache.as_ref());
     if let Err(es) = render_site(&model, &theme, &artifacts, search, sink) {

@@ -40,7 +40,34 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
     out.extend(scams_without_cases_or_audiences(model));
     out.extend(audience_links_one_way(model));
     out.extend(unreviewed_pages(model, &crate::date::Date::today()));
+    out.extend(gallery_without_consent(model));
     out
+}
+
+/// A gallery with photos and no consent note in config.toml: photos of pupils and residents are
+/// published only with their (guardians') consent, and the page should say so.
+fn gallery_without_consent(model: &Model) -> Vec<Diagnostic> {
+    if !model.config.gallery.consent.trim().is_empty() {
+        return Vec::new();
+    }
+    let with_photos = model
+        .pages
+        .iter()
+        .find(|p| !model.gallery_photos(p).is_empty());
+    let Some(page) = with_photos else {
+        return Vec::new();
+    };
+    let section = &model.sections[page.section];
+    vec![
+        Diagnostic::warning(
+            crate::config::CONFIG_FILE,
+            format!(
+                "活动相册 {} 有照片，但没有写肖像使用说明；照片里有学生或群众时，请先征得本人（未成年人的监护人）同意，并在 config.toml 的 [gallery] 写 consent = \"照片已征得本人或监护人同意……\"",
+                section.source.display()
+            ),
+        )
+        .field("gallery.consent"),
+    ]
 }
 
 /// A piece of campaign text with the position of its first byte.

@@ -36,6 +36,10 @@ pub struct Args {
     /// also builds everything else) for `fanzha merge` to put together.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::shard::Shard>,
+    /// The day of the build, e.g. 2026-03-16: which week's theme the home page shows and the
+    /// calendar's timestamp. Default: the day SOURCE_DATE_EPOCH names, else today.
+    #[arg(long, value_parser = super::parse_date)]
+    pub date: Option<crate::date::Date>,
     /// List every costly product (PDF, slide, strip text, share card, page picture, search index) made anew
     /// rather than reused.
     #[arg(long)]
@@ -55,11 +59,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         kits: pipeline::Kits::from_args(&args.skip, args.crop_marks),
         no_cache: args.no_cache,
         shard: args.shard.unwrap_or_default(),
+        date: args.date,
     };
     let inputs = (!args.no_cache).then(|| {
+        // The build date decides this week's theme: a new day is a new build.
         let described = format!(
-            "{:?} {:?} {}",
-            options.base_url, options.kits, options.shard
+            "{:?} {:?} {} {}",
+            options.base_url,
+            options.kits,
+            options.shard,
+            options.build_date()
         );
         stamp::inputs(&root, &out, &described)
     });

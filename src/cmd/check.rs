@@ -16,6 +16,9 @@ pub struct Args {
     /// Leave out a kit, e.g. `--skip print`.
     #[arg(long, value_enum)]
     pub skip: Vec<crate::pipeline::Kit>,
+    /// The day to check as, e.g. 2026-03-16 (as `build --date`).
+    #[arg(long, value_parser = super::parse_date)]
+    pub date: Option<crate::date::Date>,
     /// `text` (for people, on stderr) or `json` (for scripts, on stdout).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -32,6 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = super::root_arg(args.root);
     let options = crate::pipeline::Options {
         kits: crate::pipeline::Kits::from_args(&args.skip, false),
+        date: args.date,
         ..Default::default()
     };
     let (diagnostics, summary) =

@@ -33,13 +33,42 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     write_tree(&THEME, &dir.join("themes/default"))?;
     write_tree(&STATIC, &dir.join("static"))?;
     write_tree(&SASS, &dir.join("sass"))?;
-    std::fs::write(dir.join("config.toml"), CONFIG)?;
+    std::fs::write(dir.join("config.toml"), scaffold_config(CONFIG))?;
     eprintln!(
         "已创建 {}。下一步：修改 config.toml 和 content/ 里的内容，然后运行",
         display_path(dir)
     );
     eprintln!("    fanzha build --root {}", display_path(dir));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The weekly schedule of a new campaign: the default campaign's names scam pages the scaffold
+/// does not have.
+const SCAFFOLD_WEEKS: &str = r#"[[campaign.weeks]]
+week = 1
+until = 26
+scam = "@/scams/shuadan.md"
+note = "进学校、进班级群，讲清刷单返利的套路。"
+
+[[campaign.weeks]]
+week = 27
+until = 53
+audience = "@/audiences/parents.md"
+note = "开家长会时发致家长的一封信。"
+"#;
+
+/// The default campaign's config.toml with the scaffold's weekly schedule in place of its own.
+fn scaffold_config(config: &str) -> String {
+    let entry = regex::Regex::new(r"(?m)^\[\[campaign\.weeks\]\]\n(?:[^\n\[]+\n)*\n?")
+        .expect("a valid pattern");
+    let Some(first) = entry.find(config) else {
+        return config.to_string();
+    };
+    let mut out = config[..first.start()].to_string();
+    out.push_str(SCAFFOLD_WEEKS);
+    out.push('\n');
+    out.push_str(&entry.replace_all(&config[first.start()..], ""));
+    out
 }
 
 fn write_tree(tree: &Dir<'_>, to: &Path) -> std::io::Result<()> {
@@ -57,4 +86,16 @@ fn write_tree(tree: &Dir<'_>, to: &Path) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_scaffold_keeps_one_weekly_schedule_of_its_own_pages() {
+        let text = super::scaffold_config(super::CONFIG);
+        assert_eq!(text.matches("[[campaign.weeks]]").count(), 2);
+        assert!(text.contains("scam = \"@/scams/shuadan.md\""));
+        assert!(!text.contains("maochong-qinyou"));
+        assert!(text.contains("[[channels]]"));
+    }
 }

@@ -57,6 +57,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `--date 2026-03-16`.
+pub fn parse_date(s: &str) -> Result<crate::date::Date, String> {
+    crate::date::Date::parse(s).map(|d| d.day_only())
+}
+
 /// Prints diagnostics to stderr, sorted, errors and warnings alike; returns them as printed.
 pub fn print_diagnostics(diags: Vec<Diagnostic>) -> Vec<String> {
     let report = Report { diagnostics: diags };

@@ -191,6 +191,7 @@ pub(super) fn link(
         assets,
         units: crate::units::Units::default(),
         shard: crate::shard::Shard::WHOLE,
+        calendar: crate::calendar::Calendar::default(),
     })
 }
 

@@ -112,6 +112,7 @@ pub fn load(root: &Path, config: &Config) -> Result<(Model, Vec<Diagnostic>), Ve
     }
     let mut model = linked.expect("linking succeeds when no error was reported");
     model.units = crate::units::finish(units, &model, &mut diags);
+    model.calendar = crate::calendar::resolve(&model, &mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }

@@ -41,6 +41,8 @@ pub struct Model {
     pub units: crate::units::Units,
     /// The share of the campaign a build makes (`--shard K/N`); the whole by default.
     pub shard: crate::shard::Shard,
+    /// The campaign's phases and weeks, with the weekly schedule's links resolved.
+    pub calendar: crate::calendar::Calendar,
 }
 
 pub struct Section {
@@ -149,6 +151,37 @@ pub struct Asset {
 impl Model {
     pub fn home(&self) -> &Section {
         &self.sections[0]
+    }
+
+    /// Whether `page` is an event of the activity gallery: a page (one folder per event) of the
+    /// section `[gallery] section` names.
+    pub fn is_gallery_page(&self, page: &Page) -> bool {
+        let gallery = format!("{}/", self.config.gallery.section.trim_matches('/'));
+        self.sections[page.section].path == gallery
+    }
+
+    /// The photos of a gallery event: the JPEG, PNG and WebP files in its folder, by name.
+    pub fn gallery_photos(&self, page: &Page) -> Vec<&Asset> {
+        if !self.is_gallery_page(page) {
+            return Vec::new();
+        }
+        let mut photos: Vec<&Asset> = self
+            .assets
+            .iter()
+            .filter(|a| {
+                a.path.strip_prefix(page.path.as_str()).is_some_and(|name| {
+                    !name.contains('/')
+                        && name.rsplit_once('.').is_some_and(|(_, ext)| {
+                            matches!(
+                                ext.to_ascii_lowercase().as_str(),
+                                "jpg" | "jpeg" | "png" | "webp"
+                            )
+                        })
+                })
+            })
+            .collect();
+        photos.sort_by(|a, b| a.path.cmp(&b.path));
+        photos
     }
 
     /// Pages of one kind, in their section's order.

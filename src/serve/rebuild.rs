@@ -117,6 +117,10 @@ impl Builder {
         {
             return failed(ds);
         }
+        let today = crate::date::Date::today();
+        if let Err(ds) = pipeline::render_calendar(&model, &today, &mut self.downloads, &images) {
+            return failed(ds);
+        }
         let files = match site::render_cached(&model, &theme, &self.downloads, &mut self.cache) {
             Ok(f) => f,
             Err(ds) => return failed(ds),
@@ -254,6 +258,11 @@ mod tests {
                 }
             }
         }
+        // The default campaign's weekly schedule names scam pages the fixture does not have.
+        let config = tmp.path().join("config.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        let weeks = regex::Regex::new(r"(?m)^\[\[campaign\.weeks\]\]\n(?:[^\n\[]+\n)*").unwrap();
+        std::fs::write(&config, weeks.replace_all(&text, "").as_ref()).unwrap();
         tmp
     }
 

@@ -5,6 +5,7 @@
 //! and their originals are not copied. It writes nothing; `output` does.
 
 mod assets;
+pub mod campaign;
 mod csp;
 mod feeds;
 pub mod phones;
@@ -36,6 +37,8 @@ enum Job {
     Units,
     /// The page of the unit at this index of the units table.
     Unit(usize),
+    /// The campaign calendar: phases and weekly themes.
+    Calendar,
 }
 
 /// Renders the whole site. Every problem found is returned, not only the first.
@@ -104,7 +107,11 @@ fn render_with(
             env
         }
     };
-    let site = val(views::site(model, downloads.has_downloads()));
+    let site = val(views::site(
+        model,
+        downloads.has_downloads(),
+        !model.calendar.is_empty(),
+    ));
     let site_hash = remember.then(|| {
         let mut h = std::hash::DefaultHasher::new();
         site.hash(&mut h);
@@ -114,6 +121,9 @@ fn render_with(
     let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
     if downloads.has_downloads() {
         jobs.push(Job::Downloads);
+    }
+    if !model.calendar.is_empty() {
+        jobs.push(Job::Calendar);
     }
     jobs.extend(
         (1..model.sections.len())
@@ -314,6 +324,7 @@ fn prepare_job(
                 site => site.clone(),
                 section => val(view),
                 latest_cases => val(latest),
+                this_week => val(campaign::this_week(model, made.calendar.as_ref())),
                 root => relative_url("", ""),
                 current_path => "",
                 share => share(""),
@@ -327,6 +338,8 @@ fn prepare_job(
                 groups => val(views::download_groups(&downloads.print)),
                 units => model.units.list.len(),
                 screens => val(views::screen_groups(&downloads.screens, &downloads.screen_profiles)),
+                reports => val(campaign::report_rows(&downloads.reports)),
+                many_units => !model.units.is_empty(),
                 // f64's Display writes 3.0 as "3" and 2.5 as "2.5".
                 bleed_mm => model.config.print.bleed_mm.to_string(),
                 root => relative_url(views::DOWNLOADS_PATH, ""),
@@ -337,6 +350,23 @@ fn prepare_job(
             (
                 format!("{}index.html", views::DOWNLOADS_PATH),
                 "downloads.html".to_string(),
+                ctx,
+            )
+        }
+        Job::Calendar => {
+            let path = campaign::CALENDAR_PATH;
+            let ctx = context! {
+                site => site.clone(),
+                calendar => val(campaign::calendar(model, made.calendar.as_ref(), &made.reports)),
+                this_week => val(campaign::this_week(model, made.calendar.as_ref())),
+                root => relative_url(path, ""),
+                current_path => path,
+                share => share(""),
+                meta => val(views::meta(&model.config, Some("活动日历"), "宣传活动的各个阶段和每周宣传主题，可导入手机日历。", path, share("").as_deref(), false)),
+            };
+            (
+                format!("{path}index.html"),
+                "calendar.html".to_string(),
                 ctx,
             )
         }
@@ -390,6 +420,7 @@ fn prepare_job(
                 current_path => path.clone(),
                 share => share(""),
                 qr => model.config.base_url.as_ref().map(|_| format!("{path}qr.svg")),
+                forms => val(campaign::unit_forms(&made.reports, &model.units.list[*i].id)),
                 unit => val(view),
             };
             (format!("{path}index.html"), "unit.html".to_string(), ctx)
@@ -407,9 +438,24 @@ fn prepare_job(
             });
             let mut view = views::section(model, s);
             view.content = pictures.rewrite(&s.content, &s.path);
+            let gallery = s
+                .pages
+                .iter()
+                .any(|&id| model.is_gallery_page(&model.pages[id]));
+            let name = if gallery
+                && s.front.template.is_none()
+                && env.get_template("gallery.html").is_ok()
+            {
+                "gallery.html".to_string()
+            } else {
+                name
+            };
+            let events = gallery.then(|| gallery_events(model, pictures, s));
             let ctx = context! {
                 site => site.clone(),
                 section => val(view),
+                events => val(events),
+                consent => gallery.then(|| model.config.gallery.consent.clone()),
                 root => relative_url(&s.path, ""),
                 current_path => s.path.clone(),
                 share => share(&s.path),
@@ -427,7 +473,9 @@ fn prepare_job(
                 .or_else(|| section.front.page_template.clone())
                 .unwrap_or_else(|| {
                     let by_kind = p.kind.kind().map(|k| format!("{}.html", kind_name(k)));
+                    let event = model.is_gallery_page(p).then(|| "event.html".to_string());
                     by_kind
+                        .or(event)
                         .filter(|n| env.get_template(n).is_ok())
                         .unwrap_or_else(|| "page.html".into())
                 });
@@ -442,10 +490,25 @@ fn prepare_job(
                 card.as_deref(),
                 true,
             );
+            let event = model.is_gallery_page(p).then(|| {
+                let e = campaign::event(model, p);
+                let html: String = e
+                    .photos
+                    .iter()
+                    .map(|name| {
+                        let alt = crate::templates::escape_html(&format!("{}：{name}", p.title));
+                        format!("<figure><img src=\"{name}\" alt=\"{alt}\"></figure>")
+                    })
+                    .collect();
+                (e, pictures.rewrite(&html, &p.path).into_owned())
+            });
             let ctx = context! {
                 site => site.clone(),
                 meta => val(meta),
                 page => val(view),
+                event => event.as_ref().map(|(e, _)| val(e)),
+                photos => event.map(|(_, html)| Value::from_safe_string(html)),
+                consent => model.is_gallery_page(p).then(|| model.config.gallery.consent.clone()),
                 root => relative_url(&p.path, ""),
                 current_path => p.path.clone(),
                 share => card,
@@ -526,6 +589,37 @@ fn qr_codes(model: &Model) -> Vec<OutFile> {
                 format!("{path}qr.svg"),
                 crate::qr::svg(&format!("{base}{path}")),
             )
+        })
+        .collect()
+}
+
+/// The events of a gallery section, newest first, each with its first photo as a cover.
+fn gallery_events(
+    model: &Model,
+    pictures: &pictures::Pictures<'_>,
+    s: &crate::content::Section,
+) -> Vec<Value> {
+    let mut ids: Vec<PageId> = s.pages.clone();
+    ids.sort_by(|&a, &b| model.page_date(b).cmp(&model.page_date(a)).then(a.cmp(&b)));
+    ids.into_iter()
+        .map(|id| {
+            let p = &model.pages[id];
+            let e = campaign::event(model, p);
+            let cover = e.photos.first().map(|name| {
+                let src = relative_url(&s.path, &format!("{}{name}", p.path));
+                let alt = crate::templates::escape_html(&p.title);
+                pictures
+                    .rewrite(&format!("<img src=\"{src}\" alt=\"{alt}\">"), &s.path)
+                    .into_owned()
+            });
+            context! {
+                title => p.title.clone(),
+                path => p.path.clone(),
+                date_zh => e.date_zh,
+                place => e.place,
+                count => e.photos.len(),
+                cover => cover.map(Value::from_safe_string),
+            }
         })
         .collect()
 }

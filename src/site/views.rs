@@ -59,6 +59,8 @@ pub struct SiteView<'a> {
     pub search_path: &'static str,
     /// Site path of the units index, when the campaign has a units table.
     pub units_path: Option<&'static str>,
+    /// Site path of the calendar page, when the campaign has phases or weekly themes.
+    pub calendar_path: Option<&'static str>,
 }
 
 /// Where the search page lives.
@@ -389,7 +391,7 @@ pub fn permalink(config: &Config, path: &str) -> String {
     }
 }
 
-pub fn site<'a>(model: &'a Model, has_downloads: bool) -> SiteView<'a> {
+pub fn site<'a>(model: &'a Model, has_downloads: bool, has_calendar: bool) -> SiteView<'a> {
     let c = &model.config;
     let home = model.home();
     let mut top: Vec<&Section> = home
@@ -432,6 +434,7 @@ pub fn site<'a>(model: &'a Model, has_downloads: bool) -> SiteView<'a> {
         downloads_path: has_downloads.then_some(DOWNLOADS_PATH),
         search_path: SEARCH_PATH,
         units_path: (!model.units.is_empty()).then_some(UNITS_PATH),
+        calendar_path: has_calendar.then_some(crate::artifact::paths::CALENDAR_PAGE),
     }
 }
 
@@ -443,7 +446,7 @@ fn link(page: &Page) -> Link {
 }
 
 /// The one-line summary shown in lists: the description, else the kind's own summary line.
-fn summary(page: &Page) -> String {
+pub fn summary(page: &Page) -> String {
     if let Some(d) = &page.front.description {
         return d.clone();
     }

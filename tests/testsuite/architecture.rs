@@ -13,6 +13,7 @@ const RENDERERS: &[(&str, &str)] = &[
     ("screens", "src/screens"),
     ("share", "src/share.rs"),
     ("images", "src/images"),
+    ("reports", "src/reports"),
     ("site", "src/site"),
     ("search", "src/search.rs"),
     ("search", "src/search"),
@@ -81,6 +82,7 @@ const BELOW: &[&str] = &[
     "src/shortcode",
     "src/templates.rs",
     "src/markdown.rs",
+    "src/calendar.rs",
 ];
 
 #[test]

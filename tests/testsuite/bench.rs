@@ -18,7 +18,9 @@ fn generated(pages: usize) -> Campaign {
     c
 }
 
-const SITE_ONLY: [&str; 6] = ["--skip", "print", "--skip", "screens", "--skip", "share"];
+const SITE_ONLY: [&str; 8] = [
+    "--skip", "print", "--skip", "screens", "--skip", "share", "--skip", "reports",
+];
 
 #[test]
 fn synthetic_campaign_checks_and_builds_every_page_with_working_links() {

@@ -11,6 +11,7 @@ mod errors;
 mod headlines;
 mod images;
 mod print;
+mod reports;
 mod sanitize;
 mod screens;
 mod search;
