@@ -7,6 +7,7 @@
 //! `serve` keeps the rendered site in memory while an author edits.
 
 pub mod artifact;
+pub mod broadcast;
 pub mod cache;
 pub mod channels;
 pub mod check;
@@ -29,8 +30,10 @@ pub mod serve;
 pub mod share;
 pub mod shortcode;
 pub mod site;
+pub mod sms;
 pub mod stamp;
 pub mod templates;
 pub mod typeset;
 pub mod units;
+pub mod wechat;
 pub mod zh;

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::{Made, PrintKit};
-use crate::artifact::{PrintRecord, ZipRecord, paths, sha256_hex, zip_stored};
+use crate::artifact::{
+    FORWARD_WIDTH, JpegRecord, PrintRecord, ZipRecord, paths, sha256_hex, zip_stored,
+};
 use crate::diag::display_path;
 use crate::output::OutFile;
 
@@ -22,6 +24,18 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
         let file = paths::print_pdf(material, &m.job.stem);
         let preview = paths::print_preview(material, &m.job.stem);
         let zip = paths::print_zip(material, &m.job.size.label);
+        let jpegs: Vec<JpegRecord> = m
+            .jpegs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| JpegRecord {
+                file: paths::print_jpeg(material, &m.job.stem, i + 1),
+                width: FORWARD_WIDTH,
+                height: j.height,
+                bytes: j.bytes.len(),
+                quality: j.quality,
+            })
+            .collect();
         records.push(PrintRecord {
             material,
             material_label: m.job.material().label(),
@@ -37,6 +51,7 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
             bytes: m.pdf.len(),
             sha256: sha256_hex(&m.pdf),
             zip: zip.clone(),
+            jpegs: jpegs.clone(),
         });
         zips.entry(zip)
             .or_insert_with(|| (material.to_string(), Vec::new()))
@@ -44,6 +59,9 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
             .push((format!("{}.pdf", m.job.stem), &m.pdf));
         files.push(OutFile::bytes(file, m.pdf.clone()));
         files.push(OutFile::bytes(preview, m.preview.clone()));
+        for (r, j) in jpegs.into_iter().zip(&m.jpegs) {
+            files.push(OutFile::bytes(r.file, j.bytes.clone()));
+        }
     }
     let mut zip_records = Vec::new();
     for (name, (group, members)) in zips {

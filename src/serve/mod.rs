@@ -33,23 +33,45 @@ pub struct Snapshot {
 }
 
 /// The kits made on request while serving.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kit {
     Print,
     Screens,
+    Wechat,
+    Sms,
+    Broadcast,
 }
 
 impl Kit {
-    /// The kits a site path needs: their own files, and the 下载中心 page lists both.
+    /// The kits a site path needs: their own files, and the 下载中心 page lists them all.
     pub fn for_path(path: &str) -> &'static [Kit] {
-        if path.starts_with("downloads") {
-            &[Kit::Print, Kit::Screens]
-        } else if path.starts_with("print/") || path == "print" {
-            &[Kit::Print]
-        } else if path.starts_with("screens/") || path == "screens" {
-            &[Kit::Screens]
-        } else {
-            &[]
+        let first = path.split('/').next().unwrap_or("");
+        match first {
+            "downloads" => &[
+                Kit::Print,
+                Kit::Screens,
+                Kit::Wechat,
+                Kit::Sms,
+                Kit::Broadcast,
+            ],
+            "print" => &[Kit::Print],
+            "screens" => &[Kit::Screens],
+            "wechat" => &[Kit::Wechat],
+            "sms" => &[Kit::Sms],
+            "broadcast" => &[Kit::Broadcast],
+            _ => &[],
+        }
+    }
+
+    /// The pipeline's renderer of this kit, and what the terminal says when it is made.
+    pub fn renderer(self) -> (crate::pipeline::Kit, &'static str) {
+        use crate::pipeline::Kit as P;
+        match self {
+            Kit::Print => (P::Print, "已生成印刷品"),
+            Kit::Screens => (P::Screens, "已生成屏幕素材"),
+            Kit::Wechat => (P::Wechat, "已生成公众号文章"),
+            Kit::Sms => (P::Sms, "已生成短信"),
+            Kit::Broadcast => (P::Broadcast, "已生成广播稿"),
         }
     }
 }
