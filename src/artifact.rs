@@ -159,6 +159,8 @@ pub enum ChannelFileKind {
     SmsCsvGb18030,
     /// All broadcast scripts as one A4 PDF for the announcer.
     ScriptsPdf,
+    /// Every script's text files (UTF-8 and GB18030) in one zip.
+    ScriptsZip,
 }
 
 /// A file of the text channels that is not one article or script.
@@ -342,6 +344,7 @@ pub mod paths {
     }
 
     pub const BROADCAST_PDF: &str = "broadcast/scripts.pdf";
+    pub const BROADCAST_ZIP: &str = "broadcast/scripts.zip";
 
     pub fn print_zip(material: &str, size: &str) -> String {
         format!("print/zip/{material}-{size}.zip")

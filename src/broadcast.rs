@@ -22,7 +22,8 @@ const RULE: &str = "────────────────";
 pub struct BroadcastKit {
     pub files: Vec<OutFile>,
     pub records: Vec<ScriptRecord>,
-    pub pdf: ChannelFile,
+    /// The announcer's PDF and the zip of every text file.
+    pub lists: Vec<ChannelFile>,
 }
 
 /// One sentence of a script, with its place in reading order and whether it may be left out
@@ -340,18 +341,43 @@ pub fn render(model: &Model, engine: &Engine) -> Result<BroadcastKit, Vec<Diagno
         }
     }
     let pdf = pdf(model, engine, &scripts).map_err(|d| vec![d])?;
-    let record = ChannelFile {
-        file: paths::BROADCAST_PDF.into(),
-        kind: ChannelFileKind::ScriptsPdf,
-        title: "全部广播稿（A4，供播音员使用）".into(),
-        bytes: pdf.len(),
-    };
+    let zip = zip_texts(&files);
+    let lists = vec![
+        ChannelFile {
+            file: paths::BROADCAST_PDF.into(),
+            kind: ChannelFileKind::ScriptsPdf,
+            title: "广播稿（A4 PDF）".into(),
+            bytes: pdf.len(),
+        },
+        ChannelFile {
+            file: paths::BROADCAST_ZIP.into(),
+            kind: ChannelFileKind::ScriptsZip,
+            title: format!("广播稿文本（{} 篇，UTF-8 和 GB18030）", records.len()),
+            bytes: zip.len(),
+        },
+    ];
     files.push(OutFile::bytes(paths::BROADCAST_PDF, pdf));
+    files.push(OutFile::bytes(paths::BROADCAST_ZIP, zip));
     Ok(BroadcastKit {
         files,
         records,
-        pdf: record,
+        lists,
     })
+}
+
+/// Every script's text files in one zip, named as under `broadcast/`.
+fn zip_texts(files: &[OutFile]) -> Vec<u8> {
+    let members: Vec<(String, &[u8])> = files
+        .iter()
+        .filter_map(|f| match &f.content {
+            crate::output::Content::Bytes(b) => {
+                let name = f.path.strip_prefix("broadcast/").unwrap_or(&f.path);
+                Some((name.to_string(), b.as_slice()))
+            }
+            crate::output::Content::Copy(_) => None,
+        })
+        .collect();
+    crate::artifact::zip_stored(&members)
 }
 
 /// A script as a text file: its header (title, length, reading time, issuer, source), a rule,

@@ -225,7 +225,7 @@ pub fn render_kit(
             let made = crate::wechat::render(model);
             put_all(sink, made.files)?;
             artifacts.wechat = made.records;
-            Ok(made.warnings)
+            Ok(Vec::new())
         }
         Kit::Sms => {
             let made = crate::sms::render(model)?;
@@ -238,7 +238,7 @@ pub fn render_kit(
             let made = crate::broadcast::render(model, engine()?)?;
             put_all(sink, made.files)?;
             artifacts.broadcast = made.records;
-            artifacts.channel_files.push(made.pdf);
+            artifacts.channel_files.extend(made.lists);
             Ok(Vec::new())
         }
     }

@@ -201,13 +201,13 @@ pub fn render(model: &Model) -> Result<SmsKit, Vec<Diagnostic>> {
         ChannelFile {
             file: paths::SMS_CSV.into(),
             kind: ChannelFileKind::SmsCsv,
-            title: "短信清单（UTF-8，Excel/WPS 直接打开）".into(),
+            title: "短信清单（Excel、WPS 直接打开）".into(),
             bytes: utf8.len(),
         },
         ChannelFile {
             file: paths::SMS_CSV_GB18030.into(),
             kind: ChannelFileKind::SmsCsvGb18030,
-            title: "短信清单（GB18030，供中文 Windows 上的群发平台导入）".into(),
+            title: "短信清单（GB18030 编码）".into(),
             bytes: gb.len(),
         },
     ];

@@ -345,6 +345,7 @@ fn prepare_job(
                 sms => val(sms),
                 sms_count => downloads.sms.len(),
                 scripts => val(scripts),
+                script_minutes => model.config.broadcast.minutes.clone(),
                 articles => downloads.wechat.len(),
                 wechat => views::WECHAT_PATH,
                 groups => val(views::download_groups(&downloads.print)),

@@ -106,8 +106,12 @@ pub struct Download {
     /// The forwardable pictures of its pages (one, or a few for a long booklet).
     pub pictures: Vec<Picture>,
     /// Whether the pictures are shown: once for the same material of the same page in several
-    /// sizes (the picture is the same design).
+    /// sizes (the picture is the same design), and not for a banner made at 1:10 (a strip too
+    /// thin to read as a picture; its JPEG is in the manifest).
     pub show_jpeg: bool,
+    /// Made at real size (not a scaled-down banner).
+    #[serde(skip)]
+    pub readable: bool,
 }
 
 /// A forwardable JPEG as pages show it.
@@ -146,7 +150,8 @@ fn download(e: &PrintRecord) -> Download {
                 bytes_text: bytes_text(j.bytes),
             })
             .collect(),
-        show_jpeg: true,
+        show_jpeg: e.scale == "1:1",
+        readable: e.scale == "1:1",
     }
 }
 
@@ -155,7 +160,8 @@ fn downloads_of<'a>(entries: impl Iterator<Item = &'a PrintRecord>) -> Vec<Downl
     let mut seen = std::collections::HashSet::new();
     entries
         .map(|e| Download {
-            show_jpeg: seen.insert((e.material, e.source.clone(), e.title.clone())),
+            show_jpeg: e.scale == "1:1"
+                && seen.insert((e.material, e.source.clone(), e.title.clone())),
             ..download(e)
         })
         .collect()
@@ -203,7 +209,7 @@ pub fn download_groups(entries: &[PrintRecord]) -> Vec<DownloadGroup> {
     for g in &mut groups {
         let mut seen = std::collections::HashSet::new();
         for d in &mut g.items {
-            d.show_jpeg = seen.insert(d.title.clone());
+            d.show_jpeg = d.readable && seen.insert(d.title.clone());
         }
     }
     groups
@@ -240,18 +246,15 @@ pub struct TextFile {
     pub title: String,
     pub file: String,
     pub bytes_text: String,
-    /// The GB18030 copy, for scripts.
-    pub gb18030: Option<String>,
 }
 
-/// The 下载中心's text channels: SMS lists, then broadcast scripts (the PDF first).
+/// The 下载中心's text channels: the SMS lists, and the broadcast scripts' PDF and zip.
 pub fn text_files(made: &crate::artifact::Artifacts) -> (Vec<TextFile>, Vec<TextFile>) {
     use crate::artifact::ChannelFileKind as K;
     let file = |c: &crate::artifact::ChannelFile| TextFile {
         title: c.title.clone(),
         file: c.file.clone(),
         bytes_text: bytes_text(c.bytes),
-        gb18030: None,
     };
     let sms = made
         .channel_files
@@ -259,18 +262,12 @@ pub fn text_files(made: &crate::artifact::Artifacts) -> (Vec<TextFile>, Vec<Text
         .filter(|c| matches!(c.kind, K::SmsCsv | K::SmsCsvGb18030))
         .map(file)
         .collect();
-    let mut scripts: Vec<TextFile> = made
+    let scripts = made
         .channel_files
         .iter()
-        .filter(|c| c.kind == K::ScriptsPdf)
+        .filter(|c| matches!(c.kind, K::ScriptsPdf | K::ScriptsZip))
         .map(file)
         .collect();
-    scripts.extend(made.broadcast.iter().map(|r| TextFile {
-        title: format!("{}（{}分钟版，约{}秒）", r.title, r.minutes, r.seconds),
-        file: r.file.clone(),
-        bytes_text: bytes_text(r.bytes),
-        gb18030: Some(r.file_gb18030.clone()),
-    }));
     (sms, scripts)
 }
 

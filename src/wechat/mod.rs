@@ -10,7 +10,7 @@ use crate::artifact::{ArticleRecord, paths};
 use crate::channels::hotlines;
 use crate::config::Config;
 use crate::content::{Kind, KindData, Model, Page};
-use crate::diag::{Diagnostic, display_path};
+use crate::diag::display_path;
 use crate::output::OutFile;
 use style::{RED, of};
 
@@ -18,7 +18,6 @@ use style::{RED, of};
 pub struct WechatKit {
     pub files: Vec<OutFile>,
     pub records: Vec<ArticleRecord>,
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// HTML-escapes text for an article.
@@ -86,7 +85,8 @@ fn hotline_block(config: &Config) -> String {
     )
 }
 
-/// The page's web address, when the campaign has a `base_url`.
+/// The page's web address, when the campaign has a `base_url` (`fanzha build` warns when an
+/// article has none).
 fn read_more(config: &Config, path: &str) -> Option<String> {
     config.base_url.as_ref().map(|b| format!("{b}{path}"))
 }
@@ -225,18 +225,5 @@ pub fn render(model: &Model) -> WechatKit {
         });
         files.push(OutFile::bytes(a.file, html));
     }
-    let warnings = if model.config.base_url.is_none() {
-        vec![Diagnostic::warning(
-            crate::config::CONFIG_FILE,
-            "没有设置 base_url：公众号文章没有「阅读原文」网址；请在 config.toml 写上网站发布地址",
-        )
-        .field("base_url")]
-    } else {
-        Vec::new()
-    };
-    WechatKit {
-        files,
-        records,
-        warnings,
-    }
+    WechatKit { files, records }
 }

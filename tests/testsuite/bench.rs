@@ -18,7 +18,20 @@ fn generated(pages: usize) -> Campaign {
     c
 }
 
-const SITE_ONLY: [&str; 6] = ["--skip", "print", "--skip", "screens", "--skip", "share"];
+const SITE_ONLY: [&str; 12] = [
+    "--skip",
+    "print",
+    "--skip",
+    "screens",
+    "--skip",
+    "share",
+    "--skip",
+    "wechat",
+    "--skip",
+    "sms",
+    "--skip",
+    "broadcast",
+];
 
 #[test]
 fn synthetic_campaign_checks_and_builds_every_page_with_working_links() {
