@@ -421,8 +421,8 @@ fn every_print_material_has_a_forwardable_jpeg() {
         .expect("the caption");
     let pdf = downloads.find(".pdf\"").unwrap();
     assert!(
-        downloads.contains("print/poster/shuadan-a3.jpg")
-            || downloads.contains("print/poster/shuadan-a4.jpg")
+        downloads.contains("print/poster/shuadan-a2.jpg"),
+        "the first size's picture"
     );
     assert!(picture < pdf, "the picture comes before the PDF");
     for listed in [
