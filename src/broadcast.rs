@@ -279,7 +279,37 @@ fn duration_text(seconds: u32) -> String {
     }
 }
 
-/// Renders every script, the text files and the announcer's PDF.
+/// The draft cut to `minutes` at `pace`, in paragraphs, with the characters read and the
+/// reading time in seconds.
+fn script_of(draft: &Draft, minutes: u32, pace: u32) -> (Script, usize, u32) {
+    let kept = cut(draft, minutes, pace);
+    let chars: usize = kept.iter().map(|s| spoken_chars(&s.text)).sum();
+    let seconds = (chars as u32 * 60).div_ceil(pace);
+    let mut paragraphs: Vec<Vec<String>> = Vec::new();
+    let mut last = None;
+    for s in &kept {
+        if last != Some(s.paragraph) {
+            paragraphs.push(Vec::new());
+            last = Some(s.paragraph);
+        }
+        paragraphs
+            .last_mut()
+            .expect("pushed above")
+            .push(s.text.clone());
+    }
+    let script = Script {
+        title: draft.title.clone(),
+        version: format!("{minutes}分钟版"),
+        reading: format!(
+            "播读时长：{}（每分钟{pace}字，共{chars}字）",
+            duration_text(seconds)
+        ),
+        paragraphs,
+    };
+    (script, chars, seconds)
+}
+
+/// Renders every script, the text files, their zip and the announcer's PDF.
 pub fn render(model: &Model, engine: &Engine) -> Result<BroadcastKit, Vec<Diagnostic>> {
     let config = &model.config;
     let pace = config.broadcast.pace;
@@ -296,30 +326,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<BroadcastKit, Vec<Diagno
     let mut scripts = Vec::new();
     for draft in &drafts {
         for &minutes in &config.broadcast.minutes {
-            let kept = cut(draft, minutes, pace);
-            let chars: usize = kept.iter().map(|s| spoken_chars(&s.text)).sum();
-            let seconds = (chars as u32 * 60).div_ceil(pace);
-            let mut paragraphs: Vec<Vec<String>> = Vec::new();
-            let mut last = None;
-            for s in &kept {
-                if last != Some(s.paragraph) {
-                    paragraphs.push(Vec::new());
-                    last = Some(s.paragraph);
-                }
-                paragraphs
-                    .last_mut()
-                    .expect("pushed above")
-                    .push(s.text.clone());
-            }
-            let script = Script {
-                title: draft.title.clone(),
-                version: format!("{minutes}分钟版"),
-                reading: format!(
-                    "播读时长：{}（每分钟{pace}字，共{chars}字）",
-                    duration_text(seconds)
-                ),
-                paragraphs,
-            };
+            let (script, chars, seconds) = script_of(draft, minutes, pace);
             let text = script_text(&script, &issuer.name, &draft.source);
             let file = paths::broadcast_script(&draft.id, minutes);
             let file_gb18030 = paths::broadcast_script_gb18030(&draft.id, minutes);
