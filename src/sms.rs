@@ -80,18 +80,28 @@ fn sources(model: &Model) -> Vec<Source> {
     out
 }
 
-/// 如遇诈骗请拨打110 — the numbers that stand under 报警.
-fn call_text(config: &Config) -> String {
+/// 如遇诈骗请拨打110 — the numbers that stand under 报警 — and those numbers; a text whose own
+/// words name one already goes without it.
+fn call_text(config: &Config) -> (String, Vec<String>) {
     let numbers: Vec<String> = crate::channels::hotlines(config)
         .emergency
         .into_iter()
         .map(|c| c.contact)
         .collect();
     if numbers.is_empty() {
-        String::new()
+        (String::new(), numbers)
     } else {
-        format!("如遇诈骗请拨打{}。", numbers.join("或"))
+        (format!("如遇诈骗请拨打{}。", numbers.join("或")), numbers)
     }
+}
+
+/// Whether `text` has `number` on its own, not inside a longer one (110 is not in 96110).
+fn names_number(text: &str, number: &str) -> bool {
+    text.match_indices(number).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + number.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+    })
 }
 
 /// The signature with its brackets: 【示例县反诈中心】.
@@ -120,14 +130,15 @@ pub fn texts(model: &Model) -> Result<Vec<SmsRecord>, Vec<Diagnostic>> {
     let config = &model.config;
     let template = config.sms.template.as_deref().unwrap_or(DEFAULT_TEMPLATE);
     let sign = signature(config);
-    let call = call_text(config);
+    let (call, emergency) = call_text(config);
     let mut records = Vec::new();
     let mut errors = Vec::new();
     for s in sources(model) {
+        let says_it = emergency.iter().any(|n| names_number(&s.text, n));
         let body = template
             .replace("{text}", ensure_stop(&s.text).as_str())
             .replace("{action}", &ensure_stop(&s.action))
-            .replace("{call}", &call);
+            .replace("{call}", if says_it { "" } else { &call });
         let text = format!("{sign}{body}");
         let length = text.chars().count();
         let located = |msg: String| {
@@ -232,6 +243,27 @@ mod tests {
         assert!(foreign_link("访问 fanzha.example.gov.cn 查看", None).is_some());
         assert!(foreign_link("访问 fanzha.example.gov.cn 查看", Some("example.gov.cn")).is_none());
         assert!(foreign_link("凡是要你先垫钱刷单的，就是诈骗！", None).is_none());
+    }
+
+    #[test]
+    fn a_number_is_named_only_on_its_own() {
+        assert!(names_number("马上拨打110，同时", "110"));
+        assert!(!names_number("接到96110来电", "110"));
+        assert!(!names_number("1100元", "110"));
+    }
+
+    #[test]
+    fn the_default_campaign_texts_fit_and_say_110_once() {
+        let (model, _) = crate::channels::testing::default_campaign();
+        let texts = texts(&model).unwrap();
+        assert!(texts.len() > 30);
+        for t in &texts {
+            assert!(t.length <= MAX_CHARS && t.text.starts_with("【"), "{t:?}");
+            assert!(
+                t.text.matches("110").count() - t.text.matches("96110").count() <= 1,
+                "{t:?}"
+            );
+        }
     }
 
     #[test]
