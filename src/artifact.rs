@@ -31,6 +31,15 @@ pub struct Artifacts {
     pub calendar: Option<CalendarRecord>,
     /// The reporting kit: calendar file, printed schedule, forms per unit, summary draft.
     pub reports: Vec<ReportRecord>,
+    /// The 公众号 articles, one for the home and each scam, case and guide page.
+    pub wechat: Vec<ArticleRecord>,
+    /// The SMS texts, in the CSV's order.
+    pub sms: Vec<SmsRecord>,
+    /// The broadcast scripts, each at each configured length.
+    pub broadcast: Vec<ScriptRecord>,
+    /// The files of the text channels that are not one article or script: the SMS lists, the
+    /// announcer's PDF.
+    pub channel_files: Vec<ChannelFile>,
 }
 
 impl Artifacts {
@@ -45,6 +54,10 @@ impl Artifacts {
         self.images.extend(other.images);
         self.calendar = self.calendar.take().or(other.calendar);
         self.reports.extend(other.reports);
+        self.wechat.extend(other.wechat);
+        self.sms.extend(other.sms);
+        self.broadcast.extend(other.broadcast);
+        self.channel_files.extend(other.channel_files);
     }
 
     /// Puts the records of several shards in the order one build gives them: the campaign's
@@ -94,6 +107,9 @@ impl Artifacts {
             || !self.print.is_empty()
             || !self.screens.is_empty()
             || !self.reports.is_empty()
+            || !self.wechat.is_empty()
+            || !self.sms.is_empty()
+            || !self.broadcast.is_empty()
     }
 
     /// How many files of each kind of report were made.
@@ -183,6 +199,95 @@ pub struct PrintRecord {
     pub sha256: String,
     /// The zip of its material and size.
     pub zip: String,
+    /// Its pages as pictures to save and forward in WeChat (whose Android app opens no PDF):
+    /// one, or a few for a long booklet, each at most 1 MB.
+    pub jpegs: Vec<JpegRecord>,
+}
+
+/// A forwardable picture of a print material: JPEG, [`FORWARD_WIDTH`] wide, its pages (or some
+/// of them) one under another, at most [`FORWARD_MAX_BYTES`].
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct JpegRecord {
+    pub file: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: usize,
+    /// The JPEG quality it was encoded at (lower only when a long picture would pass 1 MB).
+    pub quality: u8,
+}
+
+/// Width of forwardable pictures: what WeChat shows at full width on a phone without scaling up.
+pub const FORWARD_WIDTH: u32 = 1080;
+/// WeChat's limit for a picture uploaded through the 公众号 platform: 1 MB.
+pub const FORWARD_MAX_BYTES: usize = 1024 * 1024;
+
+/// A 公众号 article made from one page.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct ArticleRecord {
+    pub file: String,
+    pub title: String,
+    /// The content file it was made from.
+    pub source: String,
+    /// 诈骗类型, 典型案例, 指南, or the campaign's home.
+    pub section: String,
+    pub bytes: usize,
+    /// The page's web address, for the editor's 「阅读原文」 field; none without `base_url`.
+    pub read_more: Option<String>,
+    /// Site paths of the pictures the article shows (the editor uploads each).
+    pub images: Vec<String>,
+}
+
+/// One anti-fraud text message.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct SmsRecord {
+    pub id: String,
+    /// The whole text as sent, 【签名】 included.
+    pub text: String,
+    /// Characters as carriers count them (one segment holds 70).
+    pub length: usize,
+    /// The content file and field its words come from.
+    pub source: String,
+    pub field: String,
+}
+
+/// One broadcast script at one length.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct ScriptRecord {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    /// The length it was written for.
+    pub minutes: u32,
+    /// Characters read aloud (punctuation and spaces not counted).
+    pub chars: usize,
+    /// Reading time at the configured pace.
+    pub seconds: u32,
+    pub file: String,
+    pub file_gb18030: String,
+    pub bytes: usize,
+}
+
+/// What a file of the text channels is.
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChannelFileKind {
+    /// The SMS list as UTF-8 CSV with a byte-order mark (Excel, WPS).
+    SmsCsv,
+    /// The same list in GB18030, for platforms on Chinese Windows.
+    SmsCsvGb18030,
+    /// All broadcast scripts as one A4 PDF for the announcer.
+    ScriptsPdf,
+    /// Every script's text files (UTF-8 and GB18030) in one zip.
+    ScriptsZip,
+}
+
+/// A file of the text channels that is not one article or script.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct ChannelFile {
+    pub file: String,
+    pub kind: ChannelFileKind,
+    pub title: String,
+    pub bytes: usize,
 }
 
 /// A zip of a group of files: one material and size, or one screen profile.
@@ -329,6 +434,43 @@ pub mod paths {
     pub fn print_preview(material: &str, stem: &str) -> String {
         format!("print/{material}/{stem}.png")
     }
+
+    /// The `part`-th picture (from 1) of the material at `path_stem` (its path without `.pdf`):
+    /// `….jpg`, then `…-2.jpg`.
+    pub fn jpeg_part(path_stem: &str, part: usize) -> String {
+        match part {
+            1 => format!("{path_stem}.jpg"),
+            n => format!("{path_stem}-{n}.jpg"),
+        }
+    }
+
+    /// The folder of the 公众号 articles, whose index page (rendered by the site) lists them.
+    pub const WECHAT_DIR: &str = "wechat/";
+
+    /// The 公众号 article of the page at `page_path` (`""` for home, `scams/shuadan/`):
+    /// `wechat/home.html`, `wechat/scams/shuadan.html`.
+    pub fn wechat_article(page_path: &str) -> String {
+        match page_path.trim_end_matches('/') {
+            "" => "wechat/home.html".into(),
+            p => format!("wechat/{p}.html"),
+        }
+    }
+
+    pub const SMS_CSV: &str = "sms/sms.csv";
+    pub const SMS_CSV_GB18030: &str = "sms/sms-gb18030.csv";
+
+    /// A broadcast script at one length, as UTF-8 text.
+    pub fn broadcast_script(id: &str, minutes: u32) -> String {
+        format!("broadcast/{id}-{minutes}min.txt")
+    }
+
+    /// The same script in GB18030.
+    pub fn broadcast_script_gb18030(id: &str, minutes: u32) -> String {
+        format!("broadcast/gb18030/{id}-{minutes}min.txt")
+    }
+
+    pub const BROADCAST_PDF: &str = "broadcast/scripts.pdf";
+    pub const BROADCAST_ZIP: &str = "broadcast/scripts.zip";
 
     pub fn print_zip(material: &str, size: &str) -> String {
         format!("print/zip/{material}-{size}.zip")

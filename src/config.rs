@@ -55,6 +55,12 @@ pub struct Config {
     /// The activity photo gallery.
     #[serde(default)]
     pub gallery: GalleryConfig,
+    /// Anti-fraud SMS texts for the carriers' bulk-sending platforms.
+    #[serde(default)]
+    pub sms: SmsConfig,
+    /// Scripts for village loudspeakers and school radio.
+    #[serde(default)]
+    pub broadcast: BroadcastConfig,
     /// Free values for templates.
     #[serde(default)]
     pub extra: toml::Table,
@@ -67,6 +73,44 @@ pub struct MarkdownConfig {
     /// Keep raw HTML in content as written, scripts and outside pictures included (Hugo's
     /// `unsafe`). Off by default: content from many hands is untrusted.
     pub unsafe_html: bool,
+}
+
+/// The `[sms]` table: what each text says and how it is signed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmsConfig {
+    /// The 【签名】 carriers require, without brackets; default the issuer's short name.
+    pub signature: Option<String>,
+    /// Which parts a text has, in order: `{text}` (a scam type's 凡是 rule, a guide's summary, a
+    /// slogan), `{action}` (a scam type's first action; empty for others), `{call}` (the
+    /// emergency numbers: 如遇诈骗请拨打110). Default `{text}{call}`.
+    pub template: Option<String>,
+    /// The campaign's own domain (`fanzha.example.gov.cn`): the only web address a text may
+    /// carry. Without it, a text with a link is an error.
+    pub domain: Option<String>,
+}
+
+/// The `[broadcast]` table: how fast announcers read and how long the scripts are.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BroadcastConfig {
+    /// Reading pace in characters a minute (news reading is about 200 to 250).
+    pub pace: u32,
+    /// The lengths to write each script in, in minutes: `[1, 3]` makes a one-minute and a
+    /// three-minute version.
+    pub minutes: Vec<u32>,
+    /// How the script greets its listeners.
+    pub greeting: String,
+}
+
+impl Default for BroadcastConfig {
+    fn default() -> Self {
+        BroadcastConfig {
+            pace: 220,
+            minutes: vec![1, 3],
+            greeting: "各位乡亲、各位朋友，现在播送防范电信网络诈骗提醒。".into(),
+        }
+    }
 }
 
 /// The `[check]` table.
@@ -754,6 +798,22 @@ impl Config {
                     ),
                 );
             }
+        }
+        let b = &config.broadcast;
+        if !(60..=600).contains(&b.pace) {
+            complain(
+                "broadcast",
+                format!("播读速度 pace = {} 字/分钟不合理；常用 220", b.pace),
+            );
+        }
+        if b.minutes.is_empty() || b.minutes.iter().any(|m| !(1..=30).contains(m)) {
+            complain(
+                "broadcast",
+                format!(
+                    "广播稿时长 minutes = {:?} 应为 1 到 30 分钟，例如 [1, 3]",
+                    b.minutes
+                ),
+            );
         }
         let im = &config.images;
         if im.max_pixels < 1_000_000 {

@@ -8,6 +8,7 @@
 //! `serve` keeps the rendered site in memory while an author edits.
 
 pub mod artifact;
+pub mod broadcast;
 pub mod cache;
 pub mod calendar;
 pub mod channels;
@@ -34,8 +35,10 @@ pub mod shard;
 pub mod share;
 pub mod shortcode;
 pub mod site;
+pub mod sms;
 pub mod stamp;
 pub mod templates;
 pub mod typeset;
 pub mod units;
+pub mod wechat;
 pub mod zh;

@@ -28,6 +28,9 @@ pub struct Kits {
     pub reports: bool,
     /// The search index of the site.
     pub search: bool,
+    pub wechat: bool,
+    pub sms: bool,
+    pub broadcast: bool,
     pub crop_marks: bool,
 }
 
@@ -39,6 +42,9 @@ impl Default for Kits {
             share: true,
             reports: true,
             search: true,
+            wechat: true,
+            sms: true,
+            broadcast: true,
             crop_marks: false,
         }
     }
@@ -55,6 +61,22 @@ pub enum Kit {
     Reports,
     /// The search index.
     Search,
+    /// The 公众号 articles.
+    Wechat,
+    /// The SMS texts.
+    Sms,
+    /// The broadcast scripts.
+    Broadcast,
+}
+
+impl Kit {
+    /// Whether the kit typesets with the Typst engine.
+    pub fn needs_engine(self) -> bool {
+        matches!(
+            self,
+            Kit::Print | Kit::Screens | Kit::Share | Kit::Reports | Kit::Broadcast
+        )
+    }
 }
 
 impl Kits {
@@ -65,12 +87,27 @@ impl Kits {
             share: !skip.contains(&Kit::Share),
             reports: !skip.contains(&Kit::Reports),
             search: !skip.contains(&Kit::Search),
+            wechat: !skip.contains(&Kit::Wechat),
+            sms: !skip.contains(&Kit::Sms),
+            broadcast: !skip.contains(&Kit::Broadcast),
             crop_marks,
         }
     }
 
-    fn any_typeset(&self) -> bool {
-        self.print || self.screens || self.share || self.reports
+    /// The renderers beside the site this run makes.
+    fn wanted(&self) -> Vec<Kit> {
+        [
+            (Kit::Print, self.print),
+            (Kit::Screens, self.screens),
+            (Kit::Share, self.share),
+            (Kit::Reports, self.reports),
+            (Kit::Wechat, self.wechat),
+            (Kit::Sms, self.sms),
+            (Kit::Broadcast, self.broadcast),
+        ]
+        .into_iter()
+        .filter_map(|(kit, on)| on.then_some(kit))
+        .collect()
     }
 }
 
@@ -163,26 +200,35 @@ pub fn engine(model: &Model, theme: &Theme, cache: Arc<Cache>) -> Result<Engine,
 }
 
 /// Runs one renderer, hands its files to `sink` and records what it made in `artifacts`.
-/// Returns its warnings, or every error it found.
+/// Returns its warnings, or every error it found. `engine` is needed by the kits that
+/// typeset ([`Kit::needs_engine`]).
 pub fn render_kit(
     kit: Kit,
     model: &Model,
-    engine: &Engine,
+    engine: Option<&Engine>,
     crop_marks: bool,
     artifacts: &mut Artifacts,
     sink: &dyn Sink,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let engine = || {
+        engine.ok_or_else(|| {
+            vec![Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("内部错误：{kit:?} 需要排版引擎"),
+            )]
+        })
+    };
     match kit {
         Kit::Print => {
             let options = crate::print::PrintOptions { crop_marks };
-            let made = crate::print::render(model, engine, &options, sink)?;
+            let made = crate::print::render(model, engine()?, &options, sink)?;
             put_all(sink, made.files)?;
             artifacts.print = made.records;
             artifacts.print_zips = made.zips;
             Ok(Vec::new())
         }
         Kit::Screens => {
-            let made = crate::screens::render(model, engine)?;
+            let made = crate::screens::render(model, engine()?)?;
             put_all(sink, made.files)?;
             artifacts.screens = made.records;
             artifacts.screen_profiles = made.profiles;
@@ -190,18 +236,38 @@ pub fn render_kit(
             Ok(made.warnings)
         }
         Kit::Share => {
-            crate::share::render(model, engine, sink)?;
+            crate::share::render(model, engine()?, sink)?;
             artifacts.share_cards = true;
             Ok(Vec::new())
         }
         Kit::Reports => {
-            let made = crate::reports::render(model, engine)?;
+            let made = crate::reports::render(model, engine()?)?;
             put_all(sink, made.files)?;
             artifacts.reports.extend(made.records);
             Ok(made.warnings)
         }
         // The index is made from the site's pages, by render_site.
         Kit::Search => Ok(Vec::new()),
+        Kit::Wechat => {
+            let made = crate::wechat::render(model);
+            put_all(sink, made.files)?;
+            artifacts.wechat = made.records;
+            Ok(Vec::new())
+        }
+        Kit::Sms => {
+            let made = crate::sms::render(model)?;
+            put_all(sink, made.files)?;
+            artifacts.sms = made.records;
+            artifacts.channel_files.extend(made.lists);
+            Ok(Vec::new())
+        }
+        Kit::Broadcast => {
+            let made = crate::broadcast::render(model, engine()?)?;
+            put_all(sink, made.files)?;
+            artifacts.broadcast = made.records;
+            artifacts.channel_files.extend(made.lists);
+            Ok(Vec::new())
+        }
     }
 }
 
@@ -401,10 +467,16 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
     let share_cards_elsewhere = kits.share && !shard.owns_campaign();
     if !shard.is_whole() {
         kits.search = false;
-        kits.share &= shard.owns_campaign();
+        // The campaign's own outputs: one shard makes them.
+        let campaign = shard.owns_campaign();
+        kits.share &= campaign;
+        kits.wechat &= campaign;
+        kits.sms &= campaign;
+        kits.broadcast &= campaign;
     }
     let cache = cache(&model, options.no_cache);
-    let engine = if kits.any_typeset() {
+    let wanted = kits.wanted();
+    let engine = if wanted.iter().any(|k| k.needs_engine()) {
         Some(engine(&model, &theme, cache.clone()).map_err(|d| Report {
             diagnostics: vec![d],
         })?)
@@ -416,23 +488,21 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
         downloads_elsewhere: !shard.owns_campaign() && (kits.print || kits.screens || kits.reports),
         ..Artifacts::default()
     };
-    if let Some(engine) = &engine {
+    {
         use rayon::prelude::*;
-        let wanted: Vec<Kit> = [
-            (Kit::Print, kits.print),
-            (Kit::Screens, kits.screens),
-            (Kit::Share, kits.share),
-            (Kit::Reports, kits.reports),
-        ]
-        .into_iter()
-        .filter_map(|(kit, on)| on.then_some(kit))
-        .collect();
         // The kits share the cores: one kit's last slow job no longer leaves a core idle.
         let made: Vec<(Artifacts, Result<_, _>)> = wanted
             .into_par_iter()
             .map(|kit| {
                 let mut own = Artifacts::default();
-                let result = render_kit(kit, &model, engine, kits.crop_marks, &mut own, sink);
+                let result = render_kit(
+                    kit,
+                    &model,
+                    engine.as_ref(),
+                    kits.crop_marks,
+                    &mut own,
+                    sink,
+                );
                 (own, result)
             })
             .collect();

@@ -78,7 +78,8 @@ impl Engine {
     ) -> Result<Engine, Diagnostic> {
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
-        let typst_dirs = ["typst", "print", "screens", "share"].map(|d| theme_dir.join(d));
+        let typst_dirs =
+            ["typst", "print", "screens", "share", "broadcast"].map(|d| theme_dir.join(d));
         let entries = typst_dirs.iter().flat_map(|d| {
             walkdir::WalkDir::new(d)
                 .sort_by_file_name()
@@ -322,6 +323,105 @@ impl Engine {
         let png = encode_opaque_png(&pixmap);
         (pixmap.width(), pixmap.height(), png)
     }
+}
+
+/// One forwardable picture: some pages of a document, one under another.
+pub struct Jpeg {
+    pub height: u32,
+    pub quality: u8,
+    pub bytes: Vec<u8>,
+}
+
+/// Pictures to forward in chat apps: the pages one under another, `width_px` wide, as JPEGs of
+/// at most `max_bytes` each. All pages make one picture when it fits at quality 85; a long
+/// document (the handbook) is cut into pictures of half as many pages until each fits; a single
+/// page that does not fits at the best of a few lower qualities.
+pub fn jpeg_pages(pages: &[typst_layout::Page], width_px: u32, max_bytes: usize) -> Vec<Jpeg> {
+    /// JPEG's largest side is 65,535 pixels.
+    const MAX_SIDE: u32 = 65_000;
+    let rendered: Vec<(u32, Vec<u8>)> = pages.iter().map(|p| page_rgb(p, width_px)).collect();
+    let mut per = rendered.len().max(1);
+    loop {
+        let groups: Vec<&[(u32, Vec<u8>)]> = rendered.chunks(per).collect();
+        let fits_side = groups
+            .iter()
+            .all(|g| g.iter().map(|(h, _)| h).sum::<u32>() <= MAX_SIDE);
+        if fits_side || per == 1 {
+            let made: Vec<Jpeg> = groups.iter().map(|g| encode_jpeg(g, width_px, 0)).collect();
+            if per == 1 || made.iter().all(|j| j.bytes.len() <= max_bytes) {
+                return made
+                    .into_iter()
+                    .zip(&groups)
+                    .map(|(j, g)| {
+                        if j.bytes.len() <= max_bytes {
+                            j
+                        } else {
+                            encode_jpeg(g, width_px, max_bytes)
+                        }
+                    })
+                    .collect();
+            }
+        }
+        per = per.div_ceil(2);
+    }
+}
+
+/// One page as RGB rows `width_px` wide: its height and pixels. Typst paints pages opaque, so the
+/// premultiplied pixels are the colours; a page a pixel narrower from rounding is padded white.
+fn page_rgb(page: &typst_layout::Page, width_px: u32) -> (u32, Vec<u8>) {
+    let pt = page.frame.width().to_pt() as f32;
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(f64::from(width_px as f32 / pt)),
+        render_bleed: false,
+    };
+    let pixmap = typst_render::render(page, &options);
+    let w = pixmap.width() as usize;
+    let mut rgb = Vec::with_capacity(width_px as usize * pixmap.height() as usize * 3);
+    for row in pixmap.data().chunks_exact(w * 4) {
+        for x in 0..width_px as usize {
+            match row.get(x * 4..x * 4 + 3) {
+                Some(px) => rgb.extend_from_slice(px),
+                None => rgb.extend_from_slice(&[255, 255, 255]),
+            }
+        }
+    }
+    (pixmap.height(), rgb)
+}
+
+/// Pages one under another as a JPEG at quality 85; with `max_bytes` (not 0), at the best of a
+/// few lower qualities that fits, else the lowest.
+fn encode_jpeg(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Jpeg {
+    let height = pages.iter().map(|(h, _)| h).sum();
+    let rgb: Vec<u8> = pages
+        .iter()
+        .flat_map(|(_, px)| px.iter().copied())
+        .collect();
+    let ladder: &[u8] = if max_bytes == 0 {
+        &[85]
+    } else {
+        &[85, 78, 70, 62, 54, 46]
+    };
+    let mut last = Jpeg {
+        height,
+        quality: 0,
+        bytes: Vec::new(),
+    };
+    for &quality in ladder {
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+            .encode(&rgb, width_px, height, image::ExtendedColorType::Rgb8)
+            .expect("encoding to memory");
+        let fits = max_bytes == 0 || out.len() <= max_bytes;
+        last = Jpeg {
+            height,
+            quality,
+            bytes: out,
+        };
+        if fits {
+            break;
+        }
+    }
+    last
 }
 
 /// The page as an 8-bit palette PNG, `width_px` wide, for pictures of a few flat colours and

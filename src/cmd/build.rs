@@ -94,7 +94,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Ok(code);
         }
     };
-    let warnings = super::print_diagnostics(summary.warnings);
+    let mut diagnostics = summary.warnings;
+    diagnostics.extend(read_more_warning(&summary.artifacts));
+    let warnings = super::print_diagnostics(diagnostics);
     let (files, bytes) = staging.totals();
     let per_unit = staging.unit_totals();
     if let Err(e) = staging.commit() {
@@ -137,6 +139,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// 公众号 articles without the page's address for 「阅读原文」: the campaign has no `base_url`.
+/// Said by `build`, which publishes them; `check` validates content, and the address may come
+/// with `--base-url` at build time.
+fn read_more_warning(made: &crate::artifact::Artifacts) -> Option<crate::diag::Diagnostic> {
+    made.wechat.iter().any(|a| a.read_more.is_none()).then(|| {
+        crate::diag::Diagnostic::warning(
+            crate::config::CONFIG_FILE,
+            "没有设置 base_url：公众号文章末尾没有「阅读原文」网址；请在 config.toml 写上网站发布地址，或构建时加 --base-url",
+        )
+        .field("base_url")
+    })
 }
 
 /// Nothing changed since the last build of `out`: says so, with that build's warnings again.

@@ -67,6 +67,9 @@ pub struct PageFront {
     /// share cards — when `title` is too long for a headline; the site keeps `title`.
     pub print_title: Option<String>,
     pub description: Option<String>,
+    /// The words of the page's anti-fraud text message, when its rule (scam types) or summary
+    /// (guides) does not fit one segment of 70 characters with the signature.
+    pub sms: Option<String>,
     pub date: Option<Date>,
     pub updated: Option<Date>,
     pub weight: Option<i64>,

@@ -6,19 +6,28 @@ use std::collections::BTreeMap;
 
 use super::materials::Job;
 use super::{Made, PrintKit};
-use crate::artifact::{PrintRecord, ZipRecord, paths, sha256_hex, zip_stored};
+use crate::artifact::{
+    FORWARD_WIDTH, JpegRecord, PrintRecord, ZipRecord, paths, sha256_hex, zip_stored,
+};
 use crate::diag::display_path;
 use crate::output::OutFile;
 
 /// The PDFs of each zip, by zip path: the group (material or unit), the unit, and the members.
 type ZipMembers<'a> = BTreeMap<String, (String, Option<String>, Vec<(String, &'a [u8])>)>;
 
-/// Where a job's PDF, preview and zip go.
+/// Where a job's PDF, preview, pictures to forward and zip go.
 pub(super) struct Placed {
     pub file: String,
     preview: String,
     zip: String,
     group: String,
+}
+
+impl Placed {
+    /// The `part`-th picture to forward (from 1), beside the PDF: `….jpg`, then `…-2.jpg`.
+    fn jpeg(&self, part: usize) -> String {
+        paths::jpeg_part(self.file.strip_suffix(".pdf").unwrap_or(&self.file), part)
+    }
 }
 
 pub(super) fn place(job: &Job) -> Placed {
@@ -50,6 +59,18 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
     let mut zips: ZipMembers = BTreeMap::new();
     for m in &made {
         let placed = place(&m.job);
+        let jpegs: Vec<JpegRecord> = m
+            .jpegs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| JpegRecord {
+                file: placed.jpeg(i + 1),
+                width: FORWARD_WIDTH,
+                height: j.height,
+                bytes: j.bytes.len(),
+                quality: j.quality,
+            })
+            .collect();
         records.push(PrintRecord {
             material: m.job.material().name().to_string(),
             material_label: m.job.material().label().to_string(),
@@ -66,6 +87,7 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
             bytes: m.pdf.len(),
             sha256: sha256_hex(&m.pdf),
             zip: placed.zip.clone(),
+            jpegs: jpegs.clone(),
         });
         zips.entry(placed.zip)
             .or_insert_with(|| (placed.group, m.job.unit.clone(), Vec::new()))
@@ -73,6 +95,9 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
             .push((format!("{}.pdf", m.job.stem), &m.pdf));
         files.push(OutFile::bytes(placed.file, m.pdf.clone()));
         files.push(OutFile::bytes(placed.preview, m.preview.clone()));
+        for (r, j) in jpegs.into_iter().zip(&m.jpegs) {
+            files.push(OutFile::bytes(r.file, j.bytes.clone()));
+        }
     }
     let mut zip_records = Vec::new();
     for (name, (group, unit, mut members)) in zips {

@@ -1,5 +1,5 @@
 //! The print renderer: every campaign material as a print-ready PDF through embedded Typst, with
-//! a PNG preview of its first page, a manifest print shops can script against, and a zip per
+//! a PNG preview of its first page, JPEGs of its pages to forward in WeChat, a manifest print shops can script against, and a zip per
 //! material and size. It reads the model and returns files; it writes nothing.
 
 pub mod data;
@@ -10,6 +10,7 @@ mod units;
 
 use rayon::prelude::*;
 
+use crate::artifact::{FORWARD_MAX_BYTES, FORWARD_WIDTH};
 use crate::config::Config;
 use crate::content::Model;
 use crate::diag::Diagnostic;
@@ -139,6 +140,16 @@ pub struct Made {
     pub pdf: Vec<u8>,
     pub preview: Vec<u8>,
     pub pages: usize,
+    /// Its pages as forwardable JPEGs: one, or a few for a long booklet.
+    pub jpegs: Vec<typeset::Jpeg>,
+}
+
+/// What `typeset_job` makes of a job.
+struct Typeset {
+    pdf: Vec<u8>,
+    preview: Vec<u8>,
+    pages: usize,
+    jpegs: Vec<typeset::Jpeg>,
 }
 
 /// Lays out, exports and previews one job, or takes all three from the build cache when the same
@@ -155,25 +166,56 @@ pub fn make(
         pages: format!("{:?}", job.pages),
         ident: &job.stem,
         preview_px: PREVIEW_WIDTH_PX,
+        jpeg_px: FORWARD_WIDTH,
     };
     let material = job.material();
     let label = kit::place(job).file;
     let blobs = engine.cached(&label, &material.template(), &key, || {
-        let (pdf, preview, pages) = typeset_job(model, engine, job, &inputs)?;
-        Ok(vec![pdf, preview, (pages as u64).to_le_bytes().to_vec()])
+        let t = typeset_job(model, engine, job, &inputs)?;
+        // Numbers first: the page count, then each picture's height and quality.
+        let mut numbers = vec![t.pages as u64];
+        for j in &t.jpegs {
+            numbers.extend([u64::from(j.height), u64::from(j.quality)]);
+        }
+        let numbers = numbers.iter().flat_map(|n| n.to_le_bytes()).collect();
+        let mut blobs = vec![t.pdf, t.preview, numbers];
+        blobs.extend(t.jpegs.into_iter().map(|j| j.bytes));
+        Ok(blobs)
     })?;
-    let [pdf, preview, pages] = <[Vec<u8>; 3]>::try_from(blobs).map_err(|_| {
+    let damaged = || {
         Diagnostic::error(
             crate::config::CONFIG_FILE,
             "构建缓存里的印刷品条目不完整；请运行 fanzha clean",
         )
-    })?;
-    let pages = u64::from_le_bytes(pages.try_into().unwrap_or_default()) as usize;
+    };
+    let mut blobs = blobs.into_iter();
+    let (Some(pdf), Some(preview), Some(numbers)) = (blobs.next(), blobs.next(), blobs.next())
+    else {
+        return Err(damaged());
+    };
+    let numbers: Vec<u64> = numbers
+        .chunks_exact(8)
+        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
+        .collect();
+    let (pages, sizes) = numbers.split_first().ok_or_else(damaged)?;
+    let jpegs: Vec<typeset::Jpeg> = sizes
+        .chunks_exact(2)
+        .zip(blobs)
+        .map(|(hq, bytes)| typeset::Jpeg {
+            height: hq[0] as u32,
+            quality: hq[1] as u8,
+            bytes,
+        })
+        .collect();
+    if jpegs.len() * 2 != sizes.len() || jpegs.is_empty() {
+        return Err(damaged());
+    }
     Ok(Made {
         job: job.clone(),
         pdf,
         preview,
-        pages,
+        pages: *pages as usize,
+        jpegs,
     })
 }
 
@@ -210,6 +252,7 @@ struct CacheKey<'a> {
     pages: String,
     ident: &'a str,
     preview_px: f32,
+    jpeg_px: u32,
 }
 
 /// Text that cannot fit, as an error naming the content file it is in — the one the template's
@@ -264,13 +307,13 @@ fn overflow_error(
 }
 
 /// Compiles a job (padding a booklet to a multiple of 4 pages), exports its PDF with the bleed
-/// box and renders its first-page preview.
+/// box and renders its first-page preview and its forwardable JPEG.
 fn typeset_job(
     model: &Model,
     engine: &Engine,
     job: &Job,
     inputs: &data::Inputs<'_>,
-) -> Result<(Vec<u8>, Vec<u8>, usize), Diagnostic> {
+) -> Result<Typeset, Diagnostic> {
     let cfg = &model.config;
     let scale = f64::from(job.scale);
     let where_ = || {
@@ -335,7 +378,18 @@ fn typeset_job(
     let pdf = pdfbox::set_bleed_box(&pdf, bleed_pt)
         .map_err(|m| Diagnostic::error(where_(), format!("{what}: {m}")))?;
     let preview = engine.png(&doc.pages()[0], PREVIEW_WIDTH_PX);
-    Ok((pdf, preview, pages))
+    // A roster's letters are one page per student, not for forwarding: its first page shows it.
+    let forwarded = match &job.data {
+        data::Data::Letter(l) if !l.students.is_empty() => &doc.pages()[..1],
+        _ => doc.pages(),
+    };
+    let jpegs = typeset::jpeg_pages(forwarded, FORWARD_WIDTH, FORWARD_MAX_BYTES);
+    Ok(Typeset {
+        pdf,
+        preview,
+        pages,
+        jpegs,
+    })
 }
 
 #[cfg(test)]

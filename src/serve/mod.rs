@@ -33,27 +33,52 @@ pub struct Snapshot {
 }
 
 /// The kits made on request while serving.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kit {
     Print,
     Screens,
+    Wechat,
+    Sms,
+    Broadcast,
 }
 
 impl Kit {
-    /// The kits a site path needs: their own files, and the 下载中心 page and each unit's page
-    /// (with its materials) list both.
+    /// The kits a site path needs: their own files, and the 下载中心 page lists them all; a
+    /// unit's page (with its materials) lists the print and screen kits'.
     pub fn for_path(path: &str) -> &'static [Kit] {
+        let first = path.split('/').next().unwrap_or("");
         let unit_page = path
             .strip_prefix(crate::units::UNITS_PATH)
             .is_some_and(|rest| !rest.is_empty() && !rest.starts_with("index.html"));
-        if path.starts_with("downloads") || unit_page {
-            &[Kit::Print, Kit::Screens]
-        } else if path.starts_with("print/") || path == "print" {
-            &[Kit::Print]
-        } else if path.starts_with("screens/") || path == "screens" {
-            &[Kit::Screens]
-        } else {
-            &[]
+        if unit_page {
+            return &[Kit::Print, Kit::Screens];
+        }
+        match first {
+            "downloads" => &[
+                Kit::Print,
+                Kit::Screens,
+                Kit::Wechat,
+                Kit::Sms,
+                Kit::Broadcast,
+            ],
+            "print" => &[Kit::Print],
+            "screens" => &[Kit::Screens],
+            "wechat" => &[Kit::Wechat],
+            "sms" => &[Kit::Sms],
+            "broadcast" => &[Kit::Broadcast],
+            _ => &[],
+        }
+    }
+
+    /// The pipeline's renderer of this kit, and what the terminal says when it is made.
+    pub fn renderer(self) -> (crate::pipeline::Kit, &'static str) {
+        use crate::pipeline::Kit as P;
+        match self {
+            Kit::Print => (P::Print, "已生成印刷品"),
+            Kit::Screens => (P::Screens, "已生成屏幕素材"),
+            Kit::Wechat => (P::Wechat, "已生成公众号文章"),
+            Kit::Sms => (P::Sms, "已生成短信"),
+            Kit::Broadcast => (P::Broadcast, "已生成广播稿"),
         }
     }
 }

@@ -63,8 +63,8 @@ pub struct Builder {
     downloads: Artifacts,
     site: Vec<Arc<OutFile>>,
     images: Vec<Arc<OutFile>>,
-    print: Option<Vec<Arc<OutFile>>>,
-    screens: Option<Vec<Arc<OutFile>>>,
+    /// The files of each kit made since the last change.
+    kits: std::collections::BTreeMap<Kit, Vec<Arc<OutFile>>>,
 }
 
 impl Builder {
@@ -78,15 +78,14 @@ impl Builder {
             downloads: Artifacts::default(),
             site: Vec::new(),
             images: Vec::new(),
-            print: None,
-            screens: None,
+            kits: Default::default(),
         }
     }
 
     /// The files to serve: the site and the kits made so far.
     pub fn files(&self) -> Option<Arc<HashMap<String, Arc<OutFile>>>> {
         self.model.as_ref()?;
-        let kits = self.print.iter().chain(&self.screens).flatten();
+        let kits = self.kits.values().flatten();
         let map = self
             .site
             .iter()
@@ -131,8 +130,7 @@ impl Builder {
         self.site = files.into_iter().map(Arc::new).collect();
         self.model = Some(model);
         self.theme = Some(theme);
-        self.print = None;
-        self.screens = None;
+        self.kits.clear();
         Outcome::Built {
             rendered,
             total: self.site.len(),
@@ -149,29 +147,21 @@ impl Builder {
         let (Some(model), Some(theme)) = (&self.model, &self.theme) else {
             return None;
         };
-        let made = match kit {
-            Kit::Print => self.print.is_some(),
-            Kit::Screens => self.screens.is_some(),
-        };
-        if made {
+        if self.kits.contains_key(&kit) {
             return None;
         }
-        if self.engine.is_none() {
+        let (pipeline_kit, what) = kit.renderer();
+        if self.engine.is_none() && pipeline_kit.needs_engine() {
             match pipeline::engine(model, theme, pipeline::cache(model, false)) {
                 Ok(e) => self.engine = Some(e),
                 Err(d) => return Some(failed(vec![d])),
             }
         }
-        let engine = self.engine.as_ref().expect("engine made above");
-        let (pipeline_kit, what) = match kit {
-            Kit::Print => (pipeline::Kit::Print, "已生成印刷品"),
-            Kit::Screens => (pipeline::Kit::Screens, "已生成屏幕素材"),
-        };
         let files = Memory::default();
         if let Err(ds) = pipeline::render_kit(
             pipeline_kit,
             model,
-            engine,
+            self.engine.as_ref(),
             false,
             &mut self.downloads,
             &files,
@@ -181,15 +171,13 @@ impl Builder {
         let manifest = match kit {
             Kit::Print => self.downloads.print_manifest(),
             Kit::Screens => self.downloads.screens_manifest(),
+            Kit::Wechat | Kit::Sms | Kit::Broadcast => None,
         };
         let mut files = files.into_files();
         files.extend(manifest);
         let files: Vec<Arc<OutFile>> = files.into_iter().map(Arc::new).collect();
         let total = files.len();
-        match kit {
-            Kit::Print => self.print = Some(files),
-            Kit::Screens => self.screens = Some(files),
-        }
+        self.kits.insert(kit, files);
         if let Err(ds) = self.render_site_again() {
             return Some(failed(ds));
         }

@@ -32,6 +32,8 @@ enum Job {
     Page(PageId),
     NotFound,
     Downloads,
+    /// The 公众号 preview page.
+    Wechat,
     Search,
     /// The units index.
     Units,
@@ -124,6 +126,9 @@ fn render_with(
     }
     if !model.calendar.is_empty() {
         jobs.push(Job::Calendar);
+    }
+    if !downloads.wechat.is_empty() {
+        jobs.push(Job::Wechat);
     }
     jobs.extend(
         (1..model.sections.len())
@@ -332,9 +337,28 @@ fn prepare_job(
             };
             ("index.html".to_string(), name, ctx)
         }
-        Job::Downloads => {
+        Job::Wechat => {
+            let path = views::WECHAT_PATH;
             let ctx = context! {
                 site => site.clone(),
+                articles => val(views::articles(&downloads.wechat)),
+                root => relative_url(path, ""),
+                current_path => path,
+                share => share(""),
+                meta => val(views::meta(&model.config, Some("公众号文章"), "每个骗局、案例和指南都排成了公众号文章：复制全文，粘贴到公众号编辑器即可。", path, share("").as_deref(), false)),
+            };
+            (format!("{path}index.html"), "wechat.html".to_string(), ctx)
+        }
+        Job::Downloads => {
+            let (sms, scripts) = views::text_files(downloads);
+            let ctx = context! {
+                site => site.clone(),
+                sms => val(sms),
+                sms_count => downloads.sms.len(),
+                scripts => val(scripts),
+                script_minutes => model.config.broadcast.minutes.clone(),
+                articles => downloads.wechat.len(),
+                wechat => views::WECHAT_PATH,
                 groups => val(views::download_groups(&downloads.print)),
                 units => model.units.list.len(),
                 screens => val(views::screen_groups(&downloads.screens, &downloads.screen_profiles)),

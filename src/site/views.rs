@@ -105,6 +105,24 @@ pub struct Download {
     pub size: String,
     pub pages: usize,
     pub bytes_text: String,
+    /// The forwardable pictures of its pages (one, or a few for a long booklet).
+    pub pictures: Vec<Picture>,
+    /// Whether the pictures are shown: once for the same material of the same page in several
+    /// sizes (the picture is the same design), and not for a banner made at 1:10 (a strip too
+    /// thin to read as a picture; its JPEG is in the manifest).
+    pub show_jpeg: bool,
+    /// Made at real size (not a scaled-down banner).
+    #[serde(skip)]
+    pub readable: bool,
+}
+
+/// A forwardable JPEG as pages show it.
+#[derive(Serialize)]
+pub struct Picture {
+    pub file: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes_text: String,
 }
 
 /// Downloads of one material, for the 下载中心 page.
@@ -124,7 +142,31 @@ fn download(e: &PrintRecord) -> Download {
         size: size_text(e),
         pages: e.pages,
         bytes_text: bytes_text(e.bytes),
+        pictures: e
+            .jpegs
+            .iter()
+            .map(|j| Picture {
+                file: j.file.clone(),
+                width: j.width,
+                height: j.height,
+                bytes_text: bytes_text(j.bytes),
+            })
+            .collect(),
+        show_jpeg: e.scale == "1:1",
+        readable: e.scale == "1:1",
     }
+}
+
+/// Downloads of one page or group, each design's picture shown once (its first size).
+fn downloads_of<'a>(entries: impl Iterator<Item = &'a PrintRecord>) -> Vec<Download> {
+    let mut seen = std::collections::HashSet::new();
+    entries
+        .map(|e| Download {
+            show_jpeg: e.scale == "1:1"
+                && seen.insert((e.material.clone(), e.source.clone(), e.title.clone())),
+            ..download(e)
+        })
+        .collect()
 }
 
 fn size_text(e: &PrintRecord) -> String {
@@ -167,8 +209,73 @@ pub fn download_groups(entries: &[PrintRecord]) -> Vec<DownloadGroup> {
             }),
         }
     }
+    for g in &mut groups {
+        let mut seen = std::collections::HashSet::new();
+        for d in &mut g.items {
+            d.show_jpeg = d.readable && seen.insert(d.title.clone());
+        }
+    }
     groups
 }
+
+/// A 公众号 article as the preview page lists it.
+#[derive(Serialize)]
+pub struct ArticleView {
+    pub title: String,
+    pub section: String,
+    pub file: String,
+    pub bytes_text: String,
+    pub read_more: Option<String>,
+    pub images: Vec<String>,
+}
+
+pub fn articles(records: &[crate::artifact::ArticleRecord]) -> Vec<ArticleView> {
+    records
+        .iter()
+        .map(|r| ArticleView {
+            title: r.title.clone(),
+            section: r.section.clone(),
+            file: r.file.clone(),
+            bytes_text: bytes_text(r.bytes),
+            read_more: r.read_more.clone(),
+            images: r.images.clone(),
+        })
+        .collect()
+}
+
+/// A file of the text channels (SMS lists, broadcast scripts) as the 下载中心 lists it.
+#[derive(Serialize)]
+pub struct TextFile {
+    pub title: String,
+    pub file: String,
+    pub bytes_text: String,
+}
+
+/// The 下载中心's text channels: the SMS lists, and the broadcast scripts' PDF and zip.
+pub fn text_files(made: &crate::artifact::Artifacts) -> (Vec<TextFile>, Vec<TextFile>) {
+    use crate::artifact::ChannelFileKind as K;
+    let file = |c: &crate::artifact::ChannelFile| TextFile {
+        title: c.title.clone(),
+        file: c.file.clone(),
+        bytes_text: bytes_text(c.bytes),
+    };
+    let sms = made
+        .channel_files
+        .iter()
+        .filter(|c| matches!(c.kind, K::SmsCsv | K::SmsCsvGb18030))
+        .map(file)
+        .collect();
+    let scripts = made
+        .channel_files
+        .iter()
+        .filter(|c| matches!(c.kind, K::ScriptsPdf | K::ScriptsZip))
+        .map(file)
+        .collect();
+    (sms, scripts)
+}
+
+/// Where the 公众号 preview page lives.
+pub const WECHAT_PATH: &str = crate::artifact::paths::WECHAT_DIR;
 
 /// One screen profile's files, for the 下载中心 page.
 #[derive(Serialize)]
@@ -526,11 +633,11 @@ pub fn page<'a>(
         case: None,
         audience: None,
         guide: None,
-        downloads: downloads
-            .iter()
-            .filter(|e| e.source.as_deref() == Some(source.as_str()))
-            .map(download)
-            .collect(),
+        downloads: downloads_of(
+            downloads
+                .iter()
+                .filter(|e| e.source.as_deref() == Some(source.as_str())),
+        ),
         slides: slides_of(&source, screens),
     };
     match &p.kind {

@@ -1,5 +1,5 @@
 //! The shape of the code: renderers are siblings. No file of one renderer (print, screens, share
-//! cards, page images, site, search) names another renderer, nor the pipeline or the commands
+//! cards, page images, site, search, 公众号 articles, SMS, broadcast scripts) names another renderer, nor the pipeline or the commands
 //! above them; what they share lives below them (artifact, channels, zh, typeset, content, …),
 //! and the content model with its shortcodes names none of them.
 
@@ -17,6 +17,9 @@ const RENDERERS: &[(&str, &str)] = &[
     ("site", "src/site"),
     ("search", "src/search.rs"),
     ("search", "src/search"),
+    ("wechat", "src/wechat"),
+    ("sms", "src/sms.rs"),
+    ("broadcast", "src/broadcast.rs"),
 ];
 
 /// Modules that sit above the renderers and wire them.

@@ -18,8 +18,21 @@ fn generated(pages: usize) -> Campaign {
     c
 }
 
-const SITE_ONLY: [&str; 8] = [
-    "--skip", "print", "--skip", "screens", "--skip", "share", "--skip", "reports",
+const SITE_ONLY: [&str; 14] = [
+    "--skip",
+    "print",
+    "--skip",
+    "screens",
+    "--skip",
+    "share",
+    "--skip",
+    "reports",
+    "--skip",
+    "wechat",
+    "--skip",
+    "sms",
+    "--skip",
+    "broadcast",
 ];
 
 #[test]

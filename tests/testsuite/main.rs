@@ -10,6 +10,7 @@ mod commands;
 mod errors;
 mod headlines;
 mod images;
+mod outlets;
 mod print;
 mod reports;
 mod sanitize;

@@ -256,7 +256,8 @@ fn manifest_lists_every_pdf_with_size_and_checksum() {
     assert!(c.path("public/print/zip/poster-a3.zip").is_file());
     let downloads = c.read("public/downloads/index.html");
     assert!(
-        downloads.contains("print/poster/shuadan-a3.pdf") && downloads.contains("shuadan-a3.png")
+        downloads.contains("print/poster/shuadan-a3.pdf")
+            && downloads.contains("print/poster/shuadan-a2.jpg")
     );
     assert!(
         c.read("public/scams/shuadan/index.html")

@@ -218,3 +218,31 @@ fn print_and_screen_files_are_made_on_request() {
         run.stderr
     );
 }
+
+#[test]
+fn articles_texts_and_scripts_are_made_on_request() {
+    let c = Campaign::fixture("valid");
+    let server = Server::start(&c);
+    let (status, preview) = server.get("/wechat/");
+    assert_eq!(status, 200, "{preview}");
+    assert!(preview.contains("复制全文") && preview.contains("Content-Security-Policy"));
+    let (status, article) = server.get("/wechat/scams/shuadan.html");
+    assert_eq!(status, 200);
+    assert!(
+        article.contains("凡是") && !article.contains("class="),
+        "{article}"
+    );
+    let (status, sms) = server.get("/sms/sms.csv");
+    assert_eq!(status, 200);
+    assert!(sms.starts_with('\u{feff}') && sms.contains("【"), "{sms}");
+    let (status, script) = server.get("/broadcast/scam-shuadan-1min.txt");
+    assert_eq!(status, 200);
+    assert!(
+        script.contains("播读时长") && script.contains("幺幺零"),
+        "{script}"
+    );
+    let (status, pdf) = server.get("/broadcast/scripts.pdf");
+    assert_eq!(status, 200);
+    // Sent in chunks: the first line is the chunk's length.
+    assert!(pdf.contains("%PDF-"), "{}", &pdf[..pdf.len().min(80)]);
+}

@@ -231,7 +231,7 @@ fn manifests_record_the_unit_and_the_unit_page_lists_its_files_and_zip() {
         "poster-a4.pdf",
         "letter-a4.pdf",
         "school-1.zip",
-        "poster-a4.png",
+        "poster-a4.jpg",
     ] {
         assert!(
             page.contains(&format!("../../downloads/units/school-1/{link}")),

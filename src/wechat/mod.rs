@@ -1,0 +1,229 @@
+//! The 公众号 renderer: the campaign home and every scam, case and guide page as an article that
+//! survives pasting into the 公众号 editor — inline styles only, no class, id, script or outside
+//! resource, the 凡是 rule box and the hotline block styled inline, pictures pointing at the
+//! site's own JPEG or PNG copy, and the page's web address for 「阅读原文」. It reads the model
+//! and returns files; the site lists the articles on its preview page.
+
+pub mod style;
+
+use crate::artifact::{ArticleRecord, paths};
+use crate::channels::hotlines;
+use crate::config::Config;
+use crate::content::{Kind, KindData, Model, Page};
+use crate::diag::display_path;
+use crate::output::OutFile;
+use style::{RED, of};
+
+/// The 公众号 kit: articles and their records.
+pub struct WechatKit {
+    pub files: Vec<OutFile>,
+    pub records: Vec<ArticleRecord>,
+}
+
+/// HTML-escapes text for an article.
+fn esc(s: &str) -> String {
+    html_escape::encode_text(s).into_owned()
+}
+
+/// One article before it is written: its parts in order.
+struct Article {
+    file: String,
+    title: String,
+    source: String,
+    section: String,
+    read_more: Option<String>,
+    parts: Vec<String>,
+    images: Vec<String>,
+}
+
+fn tag(name: &str, body: &str) -> String {
+    format!("<{name} style=\"{}\">{body}</{name}>", of(name))
+}
+
+fn list(ordered: bool, items: &[String]) -> String {
+    let lis: String = items.iter().map(|i| tag("li", &esc(i))).collect();
+    tag(if ordered { "ol" } else { "ul" }, &lis)
+}
+
+/// The red box with the rule to remember.
+fn rule_box(label: &str, rule: &str) -> String {
+    format!(
+        "<section style=\"margin:18px 0;padding:14px 16px;border:2px solid {RED};border-radius:8px;background:#fff4f4\">\
+<p style=\"margin:0 0 6px;font-size:15px;font-weight:bold;color:{RED}\">{}</p>\
+<p style=\"margin:0;font-size:19px;line-height:1.6;font-weight:bold;color:{RED}\">{}</p></section>",
+        esc(label),
+        esc(rule)
+    )
+}
+
+/// The numbers to call and where to report, as the end of every article shows them.
+fn hotline_block(config: &Config) -> String {
+    let h = hotlines(config);
+    let row = |label: &str, contact: &str, note: &str| {
+        format!(
+            "<p style=\"margin:0 0 8px;font-size:17px;line-height:1.6;color:#ffffff\">\
+<span style=\"display:inline-block;min-width:72px;font-size:15px;color:#ffe3e3\">{}</span>\
+<strong style=\"font-size:22px;color:#ffffff\">{}</strong> <span style=\"font-size:14px;color:#ffe3e3\">{}</span></p>",
+            esc(label),
+            esc(contact),
+            esc(note)
+        )
+    };
+    let mut rows: String = h
+        .call
+        .iter()
+        .map(|c| row(c.role_label, &c.contact, &c.name))
+        .collect();
+    rows.extend(
+        h.report_online
+            .iter()
+            .map(|c| row(c.role_label, &c.contact, "")),
+    );
+    format!(
+        "<section style=\"margin:24px 0 16px;padding:16px;border-radius:8px;background:{RED}\">\
+<p style=\"margin:0 0 10px;font-size:18px;font-weight:bold;color:#ffffff\">遇到可疑情况，请记住这些号码</p>{rows}</section>"
+    )
+}
+
+/// The page's web address, when the campaign has a `base_url` (`fanzha build` warns when an
+/// article has none).
+fn read_more(config: &Config, path: &str) -> Option<String> {
+    config.base_url.as_ref().map(|b| format!("{b}{path}"))
+}
+
+/// The body of the page at `page_dir`, cleaned for the article at `file`.
+fn body_part(a: &mut Article, html: &str, page_dir: &str) {
+    let body = style::clean_body(html, page_dir, &a.file);
+    if !body.html.trim().is_empty() {
+        a.parts.push(body.html);
+    }
+    a.images.extend(body.images);
+}
+
+fn article_of(model: &Model, p: &Page) -> Option<Article> {
+    let section = model.sections[p.section].title.clone();
+    let mut a = Article {
+        file: paths::wechat_article(&p.path),
+        title: p.title.clone(),
+        source: display_path(&p.source),
+        section,
+        read_more: read_more(&model.config, &p.path),
+        parts: vec![tag("h1", &esc(&p.title))],
+        images: Vec::new(),
+    };
+    let h2 = |t: &str| tag("h2", &esc(t));
+    match &p.kind {
+        KindData::Scam { fields, .. } => {
+            a.parts.push(tag("p", &esc(&fields.summary)));
+            a.parts.push(rule_box("请记住", &fields.rule));
+            a.parts.push(h2("骗子怎么骗"));
+            a.parts.push(list(true, &fields.steps));
+            a.parts.push(h2("识别要点"));
+            a.parts.push(list(false, &fields.red_flags));
+            body_part(&mut a, &p.content, &page_dir(p));
+            a.parts.push(h2("怎么办"));
+            a.parts.push(list(false, &fields.actions));
+            a.parts.push(h2("千万不要"));
+            a.parts.push(list(false, &fields.never));
+        }
+        KindData::Case { fields, scam } => {
+            let facts = format!(
+                "地区：{}　损失：{}",
+                fields.region,
+                crate::zh::loss_text(fields.loss)
+            );
+            a.parts.push(tag("p", &esc(&facts)));
+            body_part(&mut a, &p.content, &page_dir(p));
+            if let KindData::Scam { fields: s, .. } = &model.pages[*scam].kind {
+                a.parts.push(rule_box(&model.pages[*scam].title, &s.rule));
+            }
+            a.parts.push(rule_box("警示", &fields.lesson));
+        }
+        KindData::Guide { fields, .. } => {
+            a.parts.push(rule_box("要点", &fields.summary));
+            body_part(&mut a, &p.content, &page_dir(p));
+        }
+        _ => return None,
+    }
+    Some(a)
+}
+
+/// Pictures in a page body are relative to the page's own folder (`cases/a/`).
+fn page_dir(p: &Page) -> String {
+    p.path.clone()
+}
+
+fn home_article(model: &Model) -> Article {
+    let c = &model.config;
+    let home = model.home();
+    let mut a = Article {
+        file: paths::wechat_article(""),
+        title: c.title.clone(),
+        source: display_path(&home.source),
+        section: "首页".into(),
+        read_more: read_more(c, ""),
+        parts: vec![tag("h1", &esc(&c.title))],
+        images: Vec::new(),
+    };
+    a.parts.push(rule_box(&c.issuer.name, &c.campaign.slogan));
+    body_part(&mut a, &home.content, "");
+    let rules: Vec<String> = model
+        .pages_of(Kind::Scam)
+        .into_iter()
+        .filter_map(|id| match &model.pages[id].kind {
+            KindData::Scam { fields, .. } => Some(fields.rule.clone()),
+            _ => None,
+        })
+        .collect();
+    if !rules.is_empty() {
+        a.parts.push(tag("h2", "记住这些「凡是」"));
+        a.parts.push(list(false, &rules));
+    }
+    a
+}
+
+/// The article as a whole HTML document; what is pasted is the `<section>` in its body.
+fn document(config: &Config, a: &Article) -> String {
+    let mut body = a.parts.concat();
+    body.push_str(&hotline_block(config));
+    let issuer = tag("p", &esc(&format!("来源：{}", config.issuer.name)));
+    body.push_str(&issuer.replace("color:#222222", "color:#888888;font-size:14px"));
+    if let Some(url) = &a.read_more {
+        let line = format!("阅读原文：{url}");
+        body.push_str(
+            &tag("p", &esc(&line)).replace("color:#222222", "color:#888888;font-size:14px"),
+        );
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n</head>\n\
+<body style=\"margin:0;padding:0;background:#ffffff\">\n<section style=\"max-width:677px;margin:0 auto;padding:16px;\
+font-size:17px;line-height:1.8;color:#222222;letter-spacing:0.5px;word-wrap:break-word;\
+font-family:-apple-system,BlinkMacSystemFont,'PingFang SC','Microsoft YaHei',sans-serif\">{body}</section>\n</body>\n</html>\n",
+        esc(&a.title)
+    )
+}
+
+/// Every article, the home's first, then the pages in site order.
+pub fn render(model: &Model) -> WechatKit {
+    let mut articles = vec![home_article(model)];
+    articles.extend(model.pages.iter().filter_map(|p| article_of(model, p)));
+    let mut files = Vec::new();
+    let mut records = Vec::new();
+    for mut a in articles {
+        a.images.sort();
+        a.images.dedup();
+        let html = document(&model.config, &a);
+        records.push(ArticleRecord {
+            file: a.file.clone(),
+            title: a.title,
+            source: a.source,
+            section: a.section,
+            bytes: html.len(),
+            read_more: a.read_more,
+            images: a.images,
+        });
+        files.push(OutFile::bytes(a.file, html));
+    }
+    WechatKit { files, records }
+}
