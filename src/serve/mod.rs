@@ -280,10 +280,7 @@ mod tests {
             Kit::for_path("units/school-1/index.html"),
             [Kit::Print, Kit::Screens]
         );
-        assert_eq!(
-            Kit::for_path("downloads/units/school-1/poster-a4.pdf").len(),
-            2
-        );
+        assert!(Kit::for_path("downloads/units/school-1/poster-a4.pdf").contains(&Kit::Print));
         assert!(Kit::for_path("units/").is_empty());
         assert!(Kit::for_path("units/index.html").is_empty());
         assert_eq!(Kit::for_path("print/manifest.json"), [Kit::Print]);
