@@ -74,18 +74,21 @@ fn para(runs: Vec<Run>) -> Paragraph {
 }
 
 fn heading(t: &str) -> Paragraph {
-    Paragraph::new()
-        .keep_next(true)
-        .first_line_chars(200)
-        .line_spacing(
-            LineSpacing::new()
-                .line_rule(LineSpacingType::Exact)
-                .line(560),
-        )
-        .add_run(Run::new().add_text(t).fonts(fonts("黑体")).size(BODY))
+    heading_line(Run::new().add_text(t).fonts(fonts("黑体")).size(BODY))
 }
 
 fn subheading(t: &str) -> Paragraph {
+    heading_line(
+        Run::new()
+            .add_text(t)
+            .fonts(fonts("楷体"))
+            .size(BODY)
+            .bold(),
+    )
+}
+
+/// A heading's paragraph: kept with the next, at the body's fixed line height.
+fn heading_line(run: Run) -> Paragraph {
     Paragraph::new()
         .keep_next(true)
         .first_line_chars(200)
@@ -94,13 +97,7 @@ fn subheading(t: &str) -> Paragraph {
                 .line_rule(LineSpacingType::Exact)
                 .line(560),
         )
-        .add_run(
-            Run::new()
-                .add_text(t)
-                .fonts(fonts("楷体"))
-                .size(BODY)
-                .bold(),
-        )
+        .add_run(run)
 }
 
 /// A table of three columns (项目, 数量, 说明) with a bold header.

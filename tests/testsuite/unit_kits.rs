@@ -10,23 +10,26 @@ use crate::print::{boxes, tool};
 use crate::support::{Campaign, REPO};
 use crate::units::{BASE_URL, campaign_with};
 
+/// A build with the print and screen kits, without share cards and the search index.
+const BUILD: [&str; 7] = [
+    "build",
+    "--base-url",
+    BASE_URL,
+    "--skip",
+    "share",
+    "--skip",
+    "search",
+];
+
 /// The units fixture built with its print and screen kits (no share cards, no search index),
 /// shared by the tests here.
 fn built() -> &'static Campaign {
     static BUILT: OnceLock<Campaign> = OnceLock::new();
     BUILT.get_or_init(|| {
         let c = campaign_with("units.csv");
-        c.fanzha(&[
-            "build",
-            "--base-url",
-            BASE_URL,
-            "--skip",
-            "share",
-            "--skip",
-            "search",
-        ])
-        .ok()
-        .says("单位的页面和材料：5 个单位，每个单位");
+        c.fanzha(&BUILD)
+            .ok()
+            .says("单位的页面和材料：5 个单位，每个单位");
         c
     })
 }
@@ -250,16 +253,7 @@ fn manifests_record_the_unit_and_the_unit_page_lists_its_files_and_zip() {
 #[test]
 fn editing_one_row_remakes_only_that_units_files() {
     let c = campaign_with("units.csv");
-    let args = [
-        "build",
-        "--base-url",
-        BASE_URL,
-        "--skip",
-        "share",
-        "--skip",
-        "search",
-        "--explain",
-    ];
+    let args = [&BUILD[..], &["--explain"]].concat();
     c.fanzha(&args).ok();
     c.edit("units.csv", "13900139001", "13900139002");
     let run = c.fanzha(&args).ok();
