@@ -19,6 +19,7 @@ pub mod content;
 pub mod date;
 pub mod diag;
 pub mod images;
+pub mod jobs;
 pub mod markdown;
 pub mod merge;
 pub mod output;

@@ -489,23 +489,20 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
         ..Artifacts::default()
     };
     {
-        use rayon::prelude::*;
-        // The kits share the cores: one kit's last slow job no longer leaves a core idle.
-        let made: Vec<(Artifacts, Result<_, _>)> = wanted
-            .into_par_iter()
-            .map(|kit| {
-                let mut own = Artifacts::default();
-                let result = render_kit(
-                    kit,
-                    &model,
-                    engine.as_ref(),
-                    kits.crop_marks,
-                    &mut own,
-                    sink,
-                );
-                (own, result)
+        // The kits run at once, each on a thread of its own, and share the cores through
+        // crate::jobs: one kit's last slow job no longer leaves a core idle.
+        let (model, engine) = (&model, engine.as_ref());
+        let tasks: Vec<Box<dyn FnOnce() -> (Artifacts, Result<_, _>) + Send>> = wanted
+            .into_iter()
+            .map(|kit| -> Box<dyn FnOnce() -> _ + Send> {
+                Box::new(move || {
+                    let mut own = Artifacts::default();
+                    let result = render_kit(kit, model, engine, kits.crop_marks, &mut own, sink);
+                    (own, result)
+                })
             })
             .collect();
+        let made = crate::jobs::each(tasks);
         for (own, result) in made {
             artifacts.absorb(own);
             match result {

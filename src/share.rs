@@ -5,7 +5,6 @@
 //! shared link (Open Graph `og:image`); WeChat takes the first large image of the page, so the
 //! site also shows it in the page. It reads the model and returns files.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::channels::{Hotlines, IssuerView};
@@ -117,18 +116,18 @@ pub fn render(model: &Model, engine: &Engine, sink: &dyn Sink) -> Result<(), Vec
             "主题缺少分享图模板 share/card.typ",
         )]);
     }
-    let errors: Vec<Diagnostic> = cards(model)
-        .par_iter()
-        .filter_map(|card| {
-            let file = render_card(model, engine, card);
-            let put = file.and_then(|f| {
-                let path = f.path.clone();
-                sink.put(f)
-                    .map_err(|e| Diagnostic::error(path, e.to_string()))
-            });
-            put.err()
+    let errors: Vec<Diagnostic> = crate::jobs::map(&cards(model), |card| {
+        let file = render_card(model, engine, card);
+        file.and_then(|f| {
+            let path = f.path.clone();
+            sink.put(f)
+                .map_err(|e| Diagnostic::error(path, e.to_string()))
         })
-        .collect();
+        .err()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     if errors.is_empty() {
         Ok(())
     } else {

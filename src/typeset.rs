@@ -197,6 +197,11 @@ impl Engine {
     /// Compiles template `main` with `inputs` (see [`inputs`]) as `sys.inputs`. A document that
     /// holds an overflow mark is an [`CompileError::Overflow`], however well it laid out.
     pub fn compile(&self, main: &str, inputs: Dict) -> Result<PagedDocument, CompileError> {
+        // On a pool thread, Typst's and krilla's waits would start other jobs inside this one.
+        debug_assert!(
+            rayon::current_thread_index().is_none(),
+            "documents are typeset through crate::jobs, not on rayon's pool"
+        );
         let world = JobWorld {
             engine: self,
             library: LazyHash::new(Library::builder().with_inputs(inputs).build()),

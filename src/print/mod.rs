@@ -8,8 +8,6 @@ pub mod materials;
 mod pdfbox;
 mod units;
 
-use rayon::prelude::*;
-
 use crate::artifact::{FORWARD_MAX_BYTES, FORWARD_WIDTH};
 use crate::config::Config;
 use crate::content::Model;
@@ -57,21 +55,19 @@ pub fn render(
     missing_templates(engine, jobs.iter().chain(unit_jobs.iter().flatten()))?;
     let made = make_all(model, engine, &jobs, crop_marks)?;
     let mut kit = kit::assemble(made, cfg.bleed_mm);
-    let per_unit: Vec<Result<PrintKit, Vec<Diagnostic>>> = unit_jobs
-        .par_iter()
-        .map(|jobs| {
-            let unit = kit::assemble(make_all(model, engine, jobs, crop_marks)?, cfg.bleed_mm);
-            for f in unit.files {
-                let path = f.path.clone();
-                sink.put(f)
-                    .map_err(|e| vec![Diagnostic::error(path, e.to_string())])?;
-            }
-            Ok(PrintKit {
-                files: Vec::new(),
-                ..unit
-            })
+    // One job per unit: its materials are made one after another on the job's thread.
+    let per_unit: Vec<Result<PrintKit, Vec<Diagnostic>>> = crate::jobs::map(&unit_jobs, |jobs| {
+        let unit = kit::assemble(make_all(model, engine, jobs, crop_marks)?, cfg.bleed_mm);
+        for f in unit.files {
+            let path = f.path.clone();
+            sink.put(f)
+                .map_err(|e| vec![Diagnostic::error(path, e.to_string())])?;
+        }
+        Ok(PrintKit {
+            files: Vec::new(),
+            ..unit
         })
-        .collect();
+    });
     let mut errors = Vec::new();
     for unit in per_unit {
         match unit {
@@ -115,10 +111,8 @@ fn make_all(
     jobs: &[Job],
     crop_marks: bool,
 ) -> Result<Vec<Made>, Vec<Diagnostic>> {
-    let results: Vec<Result<Made, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| make(model, engine, job, crop_marks))
-        .collect();
+    let results: Vec<Result<Made, Diagnostic>> =
+        crate::jobs::map(jobs, |job| make(model, engine, job, crop_marks));
     let mut made = Vec::new();
     let mut errors = Vec::new();
     for r in results {

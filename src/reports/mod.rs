@@ -9,7 +9,6 @@ mod sheets;
 pub mod summary;
 mod xlsx;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::artifact::{CalendarRecord, ReportKind, ReportRecord, paths, sha256_hex};
@@ -98,7 +97,7 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Made, Vec<Diagnostic>> {
     };
     jobs.extend(units.into_iter().map(Job::Forms));
     let results: Vec<Result<Made, Diagnostic>> =
-        jobs.par_iter().map(|job| job.make(model, engine)).collect();
+        crate::jobs::map(&jobs, |job| job.make(model, engine));
     let mut made = Made {
         warnings,
         ..Made::default()

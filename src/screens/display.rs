@@ -145,7 +145,6 @@ fn render_units(
     engine: &Engine,
     profile: &ScreenProfile,
 ) -> Result<(Vec<OutFile>, Vec<ScreenRecord>), Vec<Diagnostic>> {
-    use rayon::prelude::*;
     let units = &model.units;
     let wanted: Vec<(&crate::units::Unit, Slide)> = units
         .list
@@ -158,9 +157,8 @@ fn render_units(
                 .then(|| (u, unit_slide(model, u, kind)))
         })
         .collect();
-    let made: Vec<Result<(OutFile, ScreenRecord), Diagnostic>> = wanted
-        .par_iter()
-        .map(|(unit, slide)| {
+    let made: Vec<Result<(OutFile, ScreenRecord), Diagnostic>> =
+        crate::jobs::map(&wanted, |(unit, slide)| {
             let file = paths::unit_file(&unit.id, &format!("slide-{}.png", profile.name));
             let png = render_slide(model, engine, profile, slide, &file)?;
             let record = ScreenRecord {
@@ -176,8 +174,7 @@ fn render_units(
                 bytes: png.len(),
             };
             Ok((OutFile::bytes(file, png), record))
-        })
-        .collect();
+        });
     let mut files = Vec::new();
     let mut records = Vec::new();
     let mut errors = Vec::new();
@@ -232,23 +229,18 @@ fn render_campaign(
     engine: &Engine,
     profile: &ScreenProfile,
 ) -> Result<ScreenKit, Vec<Diagnostic>> {
-    use rayon::prelude::*;
     let c = &model.config;
-    let slides = slides(model);
-    let made: Vec<Result<Vec<u8>, Diagnostic>> = slides
-        .par_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let label = paths::screen_file(&profile.name, &slide_name(i, s));
-            render_slide(model, engine, profile, s, &label)
-        })
-        .collect();
+    let slides: Vec<(usize, Slide)> = slides(model).into_iter().enumerate().collect();
+    let made: Vec<Result<Vec<u8>, Diagnostic>> = crate::jobs::map(&slides, |(i, s)| {
+        let label = paths::screen_file(&profile.name, &slide_name(*i, s));
+        render_slide(model, engine, profile, s, &label)
+    });
     let mut kit = ScreenKit::default();
     let mut errors = Vec::new();
     let seconds = c.screens.slide_seconds;
     let mut playlist = Vec::new();
     let mut m3u = String::from("#EXTM3U\n");
-    for (i, (slide, png)) in slides.iter().zip(made).enumerate() {
+    for ((i, slide), png) in slides.iter().zip(made) {
         let png = match png {
             Ok(p) => p,
             Err(d) => {
@@ -256,7 +248,7 @@ fn render_campaign(
                 continue;
             }
         };
-        let name = slide_name(i, slide);
+        let name = slide_name(*i, slide);
         let file = paths::screen_file(&profile.name, &name);
         kit.records.push(ScreenRecord {
             profile: profile.name.clone(),
