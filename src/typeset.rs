@@ -338,37 +338,52 @@ pub struct Jpeg {
 }
 
 /// Pictures to forward in chat apps: the pages one under another, `width_px` wide, as JPEGs of
-/// at most `max_bytes` each. All pages make one picture when it fits at quality 85; a long
-/// document (the handbook) is cut into pictures of half as many pages until each fits; a single
-/// page that does not fits at the best of a few lower qualities.
+/// at most `max_bytes` each. A long document (the handbook) makes several long pictures of as many
+/// pages as the first page's size says fit in `max_bytes`, with room to spare; a picture that
+/// still comes out too large is cut in two, and a single page that does not fit is encoded at the
+/// best of a few lower qualities that fits. Only one picture's pages are in memory at a time.
 pub fn jpeg_pages(pages: &[typst_layout::Page], width_px: u32, max_bytes: usize) -> Vec<Jpeg> {
     /// JPEG's largest side is 65,535 pixels.
     const MAX_SIDE: u32 = 65_000;
-    let rendered: Vec<(u32, Vec<u8>)> = pages.iter().map(|p| page_rgb(p, width_px)).collect();
-    let mut per = rendered.len().max(1);
-    loop {
-        let groups: Vec<&[(u32, Vec<u8>)]> = rendered.chunks(per).collect();
-        let fits_side = groups
-            .iter()
-            .all(|g| g.iter().map(|(h, _)| h).sum::<u32>() <= MAX_SIDE);
-        if fits_side || per == 1 {
-            let made: Vec<Jpeg> = groups.iter().map(|g| encode_jpeg(g, width_px, 0)).collect();
-            if per == 1 || made.iter().all(|j| j.bytes.len() <= max_bytes) {
-                return made
-                    .into_iter()
-                    .zip(&groups)
-                    .map(|(j, g)| {
-                        if j.bytes.len() <= max_bytes {
-                            j
-                        } else {
-                            encode_jpeg(g, width_px, max_bytes)
-                        }
-                    })
-                    .collect();
-            }
-        }
-        per = per.div_ceil(2);
+    let Some(first) = pages.first().map(|p| page_rgb(p, width_px)) else {
+        return Vec::new();
+    };
+    if pages.len() == 1 {
+        return vec![encode_jpeg(&[first], width_px, max_bytes)];
     }
+    let alone = encode_jpeg(std::slice::from_ref(&first), width_px, 0)
+        .bytes
+        .len();
+    let per = (max_bytes * 3 / 4 / alone.max(1))
+        .min((MAX_SIDE / first.0.max(1)) as usize)
+        .clamp(1, pages.len());
+    let mut first = Some(first);
+    pages
+        .chunks(per)
+        .flat_map(|group| {
+            let rendered: Vec<(u32, Vec<u8>)> = group
+                .iter()
+                .map(|p| first.take().unwrap_or_else(|| page_rgb(p, width_px)))
+                .collect();
+            long_jpegs(&rendered, width_px, max_bytes)
+        })
+        .collect()
+}
+
+/// `pages` as one picture, or — when that comes out over `max_bytes` — as the pictures of each
+/// half; a single page at a lower quality if need be.
+fn long_jpegs(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Vec<Jpeg> {
+    if pages.len() == 1 {
+        return vec![encode_jpeg(pages, width_px, max_bytes)];
+    }
+    let whole = encode_jpeg(pages, width_px, 0);
+    if whole.bytes.len() <= max_bytes {
+        return vec![whole];
+    }
+    let half = pages.len() / 2;
+    let mut made = long_jpegs(&pages[..half], width_px, max_bytes);
+    made.extend(long_jpegs(&pages[half..], width_px, max_bytes));
+    made
 }
 
 /// One page as RGB rows `width_px` wide: its height and pixels. Typst paints pages opaque, so the
@@ -397,10 +412,15 @@ fn page_rgb(page: &typst_layout::Page, width_px: u32) -> (u32, Vec<u8>) {
 /// few lower qualities that fits, else the lowest.
 fn encode_jpeg(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Jpeg {
     let height = pages.iter().map(|(h, _)| h).sum();
-    let rgb: Vec<u8> = pages
-        .iter()
-        .flat_map(|(_, px)| px.iter().copied())
-        .collect();
+    let rgb: std::borrow::Cow<[u8]> = match pages {
+        [(_, px)] => px.as_slice().into(),
+        _ => pages
+            .iter()
+            .map(|(_, px)| px.as_slice())
+            .collect::<Vec<_>>()
+            .concat()
+            .into(),
+    };
     let ladder: &[u8] = if max_bytes == 0 {
         &[85]
     } else {
@@ -413,8 +433,14 @@ fn encode_jpeg(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Jpe
     };
     for &quality in ladder {
         let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-            .encode(&rgb, width_px, height, image::ExtendedColorType::Rgb8)
+        // Sides are at most 65,000 pixels (see group_end), within JPEG's 16 bits.
+        jpeg_encoder::Encoder::new(&mut out, quality)
+            .encode(
+                &rgb,
+                width_px as u16,
+                height as u16,
+                jpeg_encoder::ColorType::Rgb,
+            )
             .expect("encoding to memory");
         let fits = max_bytes == 0 || out.len() <= max_bytes;
         last = Jpeg {
@@ -540,19 +566,23 @@ fn fingerprint(
 }
 
 /// A rendered page as a PNG. Typst paints every page on an opaque background, so the
-/// premultiplied pixels are the straight RGBA the PNG holds. One filter (Up) for every row instead
+/// premultiplied pixels are the straight colours, and the PNG holds RGB. One filter (Up) for every row instead
 /// of trying all five per row saves a tenth of the print kit's instructions, and flat print
 /// artwork compresses as well with it.
 fn encode_opaque_png(pixmap: &tiny_skia::Pixmap) -> Vec<u8> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
-    encoder.set_color(png::ColorType::Rgba);
+    // Typst paints pages opaque: RGB, a quarter less to compress than RGBA.
+    encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_filter(png::Filter::Up);
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|px| [px[0], px[1], px[2]])
+        .collect();
     let mut writer = encoder.write_header().expect("writing to memory");
-    writer
-        .write_image_data(pixmap.data())
-        .expect("writing to memory");
+    writer.write_image_data(&rgb).expect("writing to memory");
     writer.finish().expect("writing to memory");
     out
 }
