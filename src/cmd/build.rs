@@ -26,8 +26,8 @@ pub struct Args {
     /// Print crop marks on every PDF (in a slug outside the bleed).
     #[arg(long)]
     pub crop_marks: bool,
-    /// Leave out a kit, e.g. `--skip print` for a quick site-only build.
-    #[arg(long, value_enum)]
+    /// Leave out kits, e.g. `--skip print` or `--skip print,screens,share` for a quicker build.
+    #[arg(long, value_enum, value_delimiter = ',')]
     pub skip: Vec<crate::pipeline::Kit>,
     /// Make everything anew without reading or filling the build cache (.fanzha-cache/).
     #[arg(long)]

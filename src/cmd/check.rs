@@ -13,8 +13,8 @@ pub struct Args {
     /// Campaign folder (holding config.toml and content/).
     #[arg(long)]
     pub root: Option<PathBuf>,
-    /// Leave out a kit, e.g. `--skip print`.
-    #[arg(long, value_enum)]
+    /// Leave out kits, e.g. `--skip print` or `--skip print,screens`.
+    #[arg(long, value_enum, value_delimiter = ',')]
     pub skip: Vec<crate::pipeline::Kit>,
     /// The day to check as, e.g. 2026-03-16 (as `build --date`).
     #[arg(long, value_parser = super::parse_date)]

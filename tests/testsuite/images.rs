@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use image::{ImageDecoder, ImageReader, RgbImage, imageops::FilterType};
 
-use crate::support::Campaign;
+use crate::support::{Campaign, SITE_ONLY};
 
 const W: u32 = 4000;
 const H: u32 = 3000;
@@ -515,24 +515,7 @@ fn pictures_come_from_the_build_cache_and_equal_pictures_made_anew() {
     let mut png = Cursor::new(Vec::new());
     img.write_to(&mut png, image::ImageFormat::Png).unwrap();
     c.write_bytes("content/news/a/two.png", png.get_ref());
-    let no_kits = [
-        "--skip",
-        "print",
-        "--skip",
-        "screens",
-        "--skip",
-        "share",
-        "--skip",
-        "search",
-        "--skip",
-        "reports",
-        "--skip",
-        "broadcast",
-        "--skip",
-        "wechat",
-        "--skip",
-        "sms",
-    ];
+    let no_kits = [SITE_ONLY, "--skip=search"];
     let explain = [&["build", "--explain"][..], &no_kits].concat();
     let cold = c.fanzha(&explain).ok();
     cold.says("新生成: news/a/one.jpg")

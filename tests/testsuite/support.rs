@@ -7,6 +7,10 @@ use std::process::{Command, Output};
 
 pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
+/// `--skip` for the site alone, with its search index: every kit that typesets or writes
+/// another channel left out (kits are a comma list).
+pub const SITE_ONLY: &str = "--skip=print,screens,share,reports,wechat,sms,broadcast";
+
 /// 2026-11-28 00:00 UTC: the day the tests pretend it is.
 pub const TEST_DAY_EPOCH: &str = "1795824000";
 
