@@ -300,17 +300,7 @@ fn libreoffice_opens_the_sms_list_as_a_spreadsheet() {
 #[test]
 fn an_sms_over_the_limit_or_with_a_link_names_its_page_and_field() {
     let c = Campaign::fixture("valid");
-    let skip = [
-        "build",
-        "--skip",
-        "print",
-        "--skip",
-        "screens",
-        "--skip",
-        "share",
-        "--skip",
-        "broadcast",
-    ];
+    let skip = ["build", "--skip=print,screens,share,broadcast"];
     c.edit("content/scams/shuadan.md", "rule = \"", "rule = \"凡是网上兼职要你先垫钱、先交押金、先买会员、先做连环任务、先充值解冻，再许诺高额返佣的，");
     let run = c.fanzha(&skip).fails();
     run.says("content/scams/shuadan.md:")

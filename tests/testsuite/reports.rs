@@ -77,14 +77,7 @@ const QUICK: &[&str] = &[
     "build",
     "--base-url",
     BASE_URL,
-    "--skip",
-    "print",
-    "--skip",
-    "screens",
-    "--skip",
-    "share",
-    "--skip",
-    "search",
+    "--skip=print,screens,share,search",
 ];
 
 /// The campaign built once on 2026-03-18 (week 12 of a campaign starting on a Thursday).

@@ -11,15 +11,7 @@ use crate::support::{Campaign, REPO};
 use crate::units::{BASE_URL, campaign_with};
 
 /// A build with the print and screen kits, without share cards and the search index.
-const BUILD: [&str; 7] = [
-    "build",
-    "--base-url",
-    BASE_URL,
-    "--skip",
-    "share",
-    "--skip",
-    "search",
-];
+const BUILD: [&str; 4] = ["build", "--base-url", BASE_URL, "--skip=share,search"];
 
 /// The units fixture built with its print and screen kits (no share cards, no search index),
 /// shared by the tests here.

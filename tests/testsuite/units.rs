@@ -43,12 +43,7 @@ const QUICK: &[&str] = &[
     "build",
     "--base-url",
     BASE_URL,
-    "--skip",
-    "print",
-    "--skip",
-    "screens",
-    "--skip",
-    "share",
+    "--skip=print,screens,share",
 ];
 
 /// The built site of the UTF-8 CSV campaign (with its search index), shared by the tests here.
