@@ -343,8 +343,6 @@ pub struct Jpeg {
 /// still comes out too large is cut in two, and a single page that does not fit is encoded at the
 /// best of a few lower qualities that fits. Only one picture's pages are in memory at a time.
 pub fn jpeg_pages(pages: &[typst_layout::Page], width_px: u32, max_bytes: usize) -> Vec<Jpeg> {
-    /// JPEG's largest side is 65,535 pixels.
-    const MAX_SIDE: u32 = 65_000;
     let Some(first) = pages.first().map(|p| page_rgb(p, width_px)) else {
         return Vec::new();
     };
@@ -376,15 +374,22 @@ fn long_jpegs(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Vec<
     if pages.len() == 1 {
         return vec![encode_jpeg(pages, width_px, max_bytes)];
     }
-    let whole = encode_jpeg(pages, width_px, 0);
-    if whole.bytes.len() <= max_bytes {
-        return vec![whole];
+    // Pages of other heights than the first can make a group too tall for one picture.
+    if pages.iter().map(|(h, _)| h).sum::<u32>() <= MAX_SIDE {
+        let whole = encode_jpeg(pages, width_px, 0);
+        if whole.bytes.len() <= max_bytes {
+            return vec![whole];
+        }
     }
     let half = pages.len() / 2;
     let mut made = long_jpegs(&pages[..half], width_px, max_bytes);
     made.extend(long_jpegs(&pages[half..], width_px, max_bytes));
     made
 }
+
+/// A picture's largest side: JPEG's limit is 65,535 pixels (no print material's page comes near
+/// it at 1080 pixels wide).
+const MAX_SIDE: u32 = 65_000;
 
 /// One page as RGB rows `width_px` wide: its height and pixels. Typst paints pages opaque, so the
 /// premultiplied pixels are the colours; a page a pixel narrower from rounding is padded white.
@@ -433,7 +438,7 @@ fn encode_jpeg(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Jpe
     };
     for &quality in ladder {
         let mut out = Vec::new();
-        // Sides are at most 65,000 pixels (see group_end), within JPEG's 16 bits.
+        // Sides are at most MAX_SIDE pixels, within JPEG's 16 bits.
         jpeg_encoder::Encoder::new(&mut out, quality)
             .encode(
                 &rgb,
@@ -781,5 +786,61 @@ mod tests {
             }
             other => panic!("a headline that cannot fit on two lines: {other:?}"),
         }
+    }
+
+    /// The pages of `template` (under `print/`), laid out.
+    fn pages(template: &str) -> (tempfile::TempDir, Vec<typst_layout::Page>) {
+        let (dir, engine) = engine(&[("pages.typ", template)]);
+        let doc = engine.compile("print/pages.typ", Dict::new()).unwrap();
+        (dir, doc.pages().to_vec())
+    }
+
+    /// The pixel heights of each JPEG, decoded, checking its width.
+    fn heights(jpegs: &[Jpeg], width: u32) -> Vec<u32> {
+        jpegs
+            .iter()
+            .map(|j| {
+                let img = image::load_from_memory(&j.bytes).expect("a JPEG");
+                assert_eq!(img.width(), width);
+                assert_eq!(img.height(), j.height);
+                img.height()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_document_makes_pictures_of_whole_pages_within_the_size_limit() {
+        let text = "凡是要你先转账的都是诈骗。".repeat(3);
+        let (_dir, pages) = pages(&format!(
+            "#set page(width: 100pt, height: 60pt, margin: 4pt)\n#set text(size: 6pt)\n\
+             #for i in range(12) {{ [#i {text}]; pagebreak(weak: true) }}"
+        ));
+        assert_eq!(pages.len(), 12);
+        let one = jpeg_pages(&pages[..1], 300, 1 << 30);
+        let page_px = one[0].height;
+        let max = one[0].bytes.len() * 4;
+        let made = jpeg_pages(&pages, 300, max);
+        let hs = heights(&made, 300);
+        assert!(made.len() > 1 && made.len() < 12, "{} pictures", made.len());
+        assert!(made.iter().all(|j| j.bytes.len() <= max));
+        assert!(hs.iter().all(|h| h % page_px == 0), "whole pages: {hs:?}");
+        assert_eq!(hs.iter().sum::<u32>(), 12 * page_px);
+        // No limit to speak of: one picture of every page.
+        assert_eq!(
+            heights(&jpeg_pages(&pages, 300, 1 << 30), 300),
+            [12 * page_px]
+        );
+    }
+
+    #[test]
+    fn pages_taller_than_the_first_never_make_a_picture_over_jpegs_limit() {
+        let (_dir, pages) = pages(
+            "#set page(width: 100pt, height: 10pt, margin: 0pt)\n#box()\n\
+             #for h in (20000pt, 20000pt, 20000pt) { page(height: h)[x] }",
+        );
+        assert_eq!(pages.len(), 4);
+        let hs = heights(&jpeg_pages(&pages, 200, 1 << 30), 200);
+        assert!(hs.iter().all(|&h| h <= MAX_SIDE), "{hs:?}");
+        assert_eq!(hs.iter().sum::<u32>(), 20 + 3 * 40_000);
     }
 }
