@@ -352,7 +352,7 @@ pub fn jpeg_pages(pages: &[typst_layout::Page], width_px: u32, max_bytes: usize)
     let alone = encode_jpeg(std::slice::from_ref(&first), width_px, 0)
         .bytes
         .len();
-    let per = (max_bytes * 3 / 4 / alone.max(1))
+    let per = (max_bytes / 4 * 3 / alone.max(1))
         .min((MAX_SIDE / first.0.max(1)) as usize)
         .clamp(1, pages.len());
     let mut first = Some(first);
