@@ -271,26 +271,35 @@ fn text_of_in(c: &Campaign, rel: &str) -> String {
     tool("pdftotext", &[&path.to_string_lossy(), "-"])
 }
 
+/// Shards for tests of `merge`'s checks, which read no kit.
+const QUICK_SHARD: &str = "--skip=print,screens,share";
+
+/// Builds shards 1/3 to 3/3 of `c` into `shard-1` … `shard-3` with `extra` arguments; returns
+/// their folders.
+fn build_three_shards(c: &Campaign, extra: &[&str]) -> Vec<String> {
+    (1..=3)
+        .map(|k| {
+            let (shard, out) = (format!("{k}/3"), format!("shard-{k}"));
+            let args = [
+                "build",
+                "--base-url",
+                BASE_URL,
+                "--shard",
+                &shard,
+                "--output",
+                &out,
+            ];
+            c.fanzha(&[&args[..], extra].concat()).ok();
+            out
+        })
+        .collect()
+}
+
 #[test]
 fn three_shards_merged_equal_one_build_byte_for_byte() {
     let c = campaign_with("units.csv");
     c.fanzha(&["build", "--base-url", BASE_URL]).ok();
-    let mut shards = Vec::new();
-    for k in 1..=3 {
-        let out = format!("shard-{k}");
-        let shard = format!("{k}/3");
-        c.fanzha(&[
-            "build",
-            "--base-url",
-            BASE_URL,
-            "--shard",
-            &shard,
-            "--output",
-            &out,
-        ])
-        .ok();
-        shards.push(out);
-    }
+    let shards = build_three_shards(&c, &[]);
     // Each unit's files are in exactly one shard.
     let unit_pages: Vec<usize> = shards
         .iter()
@@ -323,21 +332,7 @@ fn three_shards_merged_equal_one_build_byte_for_byte() {
 #[test]
 fn merge_refuses_an_incomplete_or_mixed_set_of_shards() {
     let c = campaign_with("units.csv");
-    let quick = ["--skip", "print", "--skip", "screens", "--skip", "share"];
-    for k in 1..=3 {
-        let (shard, out) = (format!("{k}/3"), format!("shard-{k}"));
-        let mut args = vec![
-            "build",
-            "--base-url",
-            BASE_URL,
-            "--shard",
-            &shard,
-            "--output",
-            &out,
-        ];
-        args.extend(quick);
-        c.fanzha(&args).ok();
-    }
+    build_three_shards(&c, &[QUICK_SHARD]);
     c.fanzha(&["merge", "m", "shard-1", "shard-3"])
         .fails()
         .says("缺少分片 2/3");
@@ -349,7 +344,7 @@ fn merge_refuses_an_incomplete_or_mixed_set_of_shards() {
         .says("读不到分片记录");
     // A shard of another table does not belong.
     c.edit("units.csv", "bank-city,", "bank-town,");
-    let mut args = vec![
+    c.fanzha(&[
         "build",
         "--base-url",
         BASE_URL,
@@ -357,9 +352,9 @@ fn merge_refuses_an_incomplete_or_mixed_set_of_shards() {
         "3/3",
         "--output",
         "shard-3",
-    ];
-    args.extend(quick);
-    c.fanzha(&args).ok();
+        QUICK_SHARD,
+    ])
+    .ok();
     c.fanzha(&["merge", "m", "shard-1", "shard-2", "shard-3"])
         .fails()
         .says("单位表与");
