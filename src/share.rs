@@ -36,7 +36,7 @@ struct CardInputs<'a> {
     /// The one thing to remember.
     line: &'a str,
     issuer: IssuerView,
-    hotlines: Hotlines,
+    hotlines: &'a Hotlines,
 }
 
 /// What one card says.
@@ -116,8 +116,9 @@ pub fn render(model: &Model, engine: &Engine, sink: &dyn Sink) -> Result<(), Vec
             "主题缺少分享图模板 share/card.typ",
         )]);
     }
+    let hotlines = crate::channels::hotlines(&model.config);
     let errors: Vec<Diagnostic> = crate::jobs::map(&cards(model), |card| {
-        let file = render_card(model, engine, card);
+        let file = render_card(model, engine, card, &hotlines);
         file.and_then(|f| {
             let path = f.path.clone();
             sink.put(f)
@@ -135,7 +136,12 @@ pub fn render(model: &Model, engine: &Engine, sink: &dyn Sink) -> Result<(), Vec
     }
 }
 
-fn card_inputs<'a>(config: &Config, engine: &'a Engine, card: &'a Card) -> CardInputs<'a> {
+fn card_inputs<'a>(
+    config: &Config,
+    engine: &'a Engine,
+    card: &'a Card,
+    hotlines: &'a Hotlines,
+) -> CardInputs<'a> {
     CardInputs {
         fonts: &engine.families,
         kicker: &card.kicker,
@@ -143,12 +149,18 @@ fn card_inputs<'a>(config: &Config, engine: &'a Engine, card: &'a Card) -> CardI
         title_words: crate::zh::headline_words(&card.title),
         line: &card.line,
         issuer: crate::channels::issuer(config),
-        hotlines: crate::channels::hotlines(config),
+        hotlines,
     }
 }
 
-fn render_card(model: &Model, engine: &Engine, card: &Card) -> Result<OutFile, Diagnostic> {
-    let inputs = card_inputs(&model.config, engine, card);
+/// `hotlines` are the campaign's, the same on every card.
+fn render_card(
+    model: &Model,
+    engine: &Engine,
+    card: &Card,
+    hotlines: &Hotlines,
+) -> Result<OutFile, Diagnostic> {
+    let inputs = card_inputs(&model.config, engine, card, hotlines);
     let mut blobs = engine.cached(&card_path(&card.path), TEMPLATE, &inputs, || {
         let doc = compile_card(engine, card, &inputs)?;
         let what = format!("分享图 {}", card_path(&card.path));
@@ -196,7 +208,8 @@ mod tests {
     fn cards_are_small_palette_pngs_of_the_exact_size() {
         let (model, engine) = default_campaign();
         let card = &cards(&model)[0];
-        let inputs = card_inputs(&model.config, &engine, card);
+        let hotlines = crate::channels::hotlines(&model.config);
+        let inputs = card_inputs(&model.config, &engine, card, &hotlines);
         let doc = compile_card(&engine, card, &inputs).unwrap();
         let (w, h, png) = typeset::png_palette(&doc.pages()[0], WIDTH as f32, COLOURS);
         assert_eq!((w, h), (WIDTH, HEIGHT));
@@ -215,7 +228,9 @@ mod tests {
     fn card_labels_each_number_by_its_role() {
         let (model, engine) = default_campaign();
         let card = &cards(&model)[0];
-        let doc = compile_card(&engine, card, &card_inputs(&model.config, &engine, card)).unwrap();
+        let hotlines = crate::channels::hotlines(&model.config);
+        let inputs = card_inputs(&model.config, &engine, card, &hotlines);
+        let doc = compile_card(&engine, card, &inputs).unwrap();
         assert_roles(&text_of(&engine, &doc));
     }
 }

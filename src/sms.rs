@@ -116,11 +116,13 @@ pub fn signature(config: &Config) -> String {
 
 /// Whether `text` holds a web address other than the campaign's own domain.
 fn foreign_link(text: &str, own: Option<&str>) -> Option<String> {
-    let re = regex::Regex::new(
-        r"(?i)(https?://[^\s，。]+|www\.[a-z0-9.-]+|[a-z0-9-]+(\.[a-z0-9-]+)*\.(cn|com|net|org|top|xyz|vip|cc|me|info)\b[^\s，。]*)",
-    )
-    .expect("a valid pattern");
-    re.find_iter(text)
+    static LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)(https?://[^\s，。]+|www\.[a-z0-9.-]+|[a-z0-9-]+(\.[a-z0-9-]+)*\.(cn|com|net|org|top|xyz|vip|cc|me|info)\b[^\s，。]*)",
+        )
+        .expect("a valid pattern")
+    });
+    LINK.find_iter(text)
         .map(|m| m.as_str().to_string())
         .find(|link| own.is_none_or(|d| !link.to_lowercase().contains(&d.to_lowercase())))
 }

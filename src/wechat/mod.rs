@@ -183,9 +183,10 @@ fn home_article(model: &Model) -> Article {
 }
 
 /// The article as a whole HTML document; what is pasted is the `<section>` in its body.
-fn document(config: &Config, a: &Article) -> String {
+/// `hotlines` is the campaign's [`hotline_block`], the same for every article.
+fn document(config: &Config, hotlines: &str, a: &Article) -> String {
     let mut body = a.parts.concat();
-    body.push_str(&hotline_block(config));
+    body.push_str(hotlines);
     let issuer = tag("p", &esc(&format!("来源：{}", config.issuer.name)));
     body.push_str(&issuer.replace("color:#222222", "color:#888888;font-size:14px"));
     if let Some(url) = &a.read_more {
@@ -208,22 +209,23 @@ font-family:-apple-system,BlinkMacSystemFont,'PingFang SC','Microsoft YaHei',san
 /// campaign of 10,000 case bulletins has as many articles).
 pub fn render(model: &Model) -> WechatKit {
     use rayon::prelude::*;
-    let home = finish(&model.config, home_article(model));
+    let hotlines = hotline_block(&model.config);
+    let home = finish(&model.config, &hotlines, home_article(model));
     let pages: Vec<(OutFile, ArticleRecord)> = model
         .pages
         .par_iter()
         .filter_map(|p| article_of(model, p))
-        .map(|a| finish(&model.config, a))
+        .map(|a| finish(&model.config, &hotlines, a))
         .collect();
     let (files, records) = std::iter::once(home).chain(pages).unzip();
     WechatKit { files, records }
 }
 
 /// The article as its file and record.
-fn finish(config: &crate::config::Config, mut a: Article) -> (OutFile, ArticleRecord) {
+fn finish(config: &Config, hotlines: &str, mut a: Article) -> (OutFile, ArticleRecord) {
     a.images.sort();
     a.images.dedup();
-    let html = document(config, &a);
+    let html = document(config, hotlines, &a);
     let record = ArticleRecord {
         file: a.file.clone(),
         title: a.title,

@@ -4,7 +4,7 @@
 //! no links (a 公众号 body may link only to 公众号 articles), every tag styled inline.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// The campaign red of the theme.
 pub const RED: &str = "#c8102e";
@@ -136,8 +136,10 @@ fn site_picture(page_dir: &str, src: &str) -> Option<String> {
 
 /// Adds the inline style of every tag of `html` (whose tags carry no `style` yet).
 pub fn style_tags(html: &str) -> String {
-    let re = regex::Regex::new(r"<([a-z][a-z0-9]*)([\s>/])").expect("a valid pattern");
-    re.replace_all(html, |c: &regex::Captures| {
+    // Compiled once: a campaign of 10,000 pages styles as many bodies.
+    static TAG: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"<([a-z][a-z0-9]*)([\s>/])").expect("a valid pattern"));
+    TAG.replace_all(html, |c: &regex::Captures| {
         let style = of(&c[1]);
         if style.is_empty() {
             c[0].to_string()
