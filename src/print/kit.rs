@@ -48,6 +48,22 @@ pub(super) fn place(job: &Job) -> Placed {
     }
 }
 
+/// The records of the forwardable pictures a job made.
+fn pictures(m: &Made) -> Vec<JpegRecord> {
+    let placed = place(&m.job);
+    m.jpegs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| JpegRecord {
+            file: placed.jpeg(i + 1),
+            width: FORWARD_WIDTH,
+            height: j.height,
+            bytes: j.bytes.len(),
+            quality: j.quality,
+        })
+        .collect()
+}
+
 pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
     // The campaign's materials first, by material and file; then each unit's, by unit.
     made.sort_by(|a, b| {
@@ -57,20 +73,20 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
     let mut files = Vec::new();
     let mut records = Vec::new();
     let mut zips: ZipMembers = BTreeMap::new();
+    let own_pictures: BTreeMap<(Option<&str>, &str), Vec<JpegRecord>> = made
+        .iter()
+        .filter(|m| m.job.pictures_of.is_none())
+        .map(|m| ((m.job.unit.as_deref(), m.job.stem.as_str()), pictures(m)))
+        .collect();
     for m in &made {
         let placed = place(&m.job);
-        let jpegs: Vec<JpegRecord> = m
-            .jpegs
-            .iter()
-            .enumerate()
-            .map(|(i, j)| JpegRecord {
-                file: placed.jpeg(i + 1),
-                width: FORWARD_WIDTH,
-                height: j.height,
-                bytes: j.bytes.len(),
-                quality: j.quality,
-            })
-            .collect();
+        let jpegs = match &m.job.pictures_of {
+            None => own_pictures[&(m.job.unit.as_deref(), m.job.stem.as_str())].clone(),
+            Some(stem) => own_pictures
+                .get(&(m.job.unit.as_deref(), stem.as_str()))
+                .cloned()
+                .unwrap_or_default(),
+        };
         records.push(PrintRecord {
             material: m.job.material().name().to_string(),
             material_label: m.job.material().label().to_string(),
@@ -87,17 +103,12 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
             bytes: m.pdf.len(),
             sha256: sha256_hex(&m.pdf),
             zip: placed.zip.clone(),
-            jpegs: jpegs.clone(),
+            jpegs,
         });
         zips.entry(placed.zip)
             .or_insert_with(|| (placed.group, m.job.unit.clone(), Vec::new()))
             .2
             .push((format!("{}.pdf", m.job.stem), &m.pdf));
-        files.push(OutFile::bytes(placed.file, m.pdf.clone()));
-        files.push(OutFile::bytes(placed.preview, m.preview.clone()));
-        for (r, j) in jpegs.into_iter().zip(&m.jpegs) {
-            files.push(OutFile::bytes(r.file, j.bytes.clone()));
-        }
     }
     let mut zip_records = Vec::new();
     for (name, (group, unit, mut members)) in zips {
@@ -111,6 +122,15 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
             bytes: bytes.len(),
         });
         files.push(OutFile::bytes(name, bytes));
+    }
+    // The bytes move into the files: a kit's PDFs and pictures are held once.
+    for m in made {
+        let placed = place(&m.job);
+        files.push(OutFile::bytes(placed.file.clone(), m.pdf));
+        files.push(OutFile::bytes(placed.preview.clone(), m.preview));
+        for (i, j) in m.jpegs.into_iter().enumerate() {
+            files.push(OutFile::bytes(placed.jpeg(i + 1), j.bytes));
+        }
     }
     PrintKit {
         files,

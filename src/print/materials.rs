@@ -91,6 +91,10 @@ pub struct Job {
     pub qr_url: Option<String>,
     /// The unit it is made for (its id), for a unit's own materials.
     pub unit: Option<String>,
+    /// The job (its stem, same material and unit) whose forwardable pictures this one shows: a
+    /// poster at A3 is the A4 poster scaled, and one picture of the design is enough. None: it
+    /// makes its own.
+    pub pictures_of: Option<String>,
     /// What its template reads; it decides the material.
     pub data: Data,
 }
@@ -174,9 +178,21 @@ fn first_case(model: &Model, scam: &Page) -> Option<data::Case> {
 
 fn posters(model: &Model, out: &mut Vec<Job>) {
     for (page, fields) in scams(model) {
+        // The template scales everything with the page width: sizes of one shape show one
+        // picture, the first's.
+        let mut shapes: Vec<(f64, String)> = Vec::new();
         for size in &model.config.print.poster_sizes {
+            let stem = format!("{}-{}", page.slug, size.label);
+            let shape = size.height_mm / size.width_mm;
+            let pictures_of = match shapes.iter().find(|(s, _)| (s / shape - 1.0).abs() < 0.002) {
+                Some((_, first)) => Some(first.clone()),
+                None => {
+                    shapes.push((shape, stem.clone()));
+                    None
+                }
+            };
             out.push(Job {
-                stem: format!("{}-{}", page.slug, size.label),
+                stem,
                 title: page.title.clone(),
                 source: Some(page.source.clone()),
                 size: size.clone(),
@@ -184,6 +200,7 @@ fn posters(model: &Model, out: &mut Vec<Job>) {
                 pages: Pages::Exactly(1),
                 qr_url: page_url(&model.config, &page.path),
                 unit: None,
+                pictures_of,
                 data: Data::Poster(data::Poster {
                     kind_label: "诈骗",
                     title: page.print_title().to_string(),
@@ -230,6 +247,7 @@ fn flyers(model: &Model, out: &mut Vec<Job>) {
             pages: Pages::Exactly(2),
             qr_url: page_url(&model.config, &page.path),
             unit: None,
+            pictures_of: None,
             data: Data::Flyer(data::Flyer {
                 audience: page.print_title().to_string(),
                 audience_words: headline_words(page.print_title()),
@@ -291,6 +309,7 @@ fn trifold(model: &Model) -> Job {
         pages: Pages::Exactly(2),
         qr_url: page_url(c, ""),
         unit: None,
+        pictures_of: None,
         data: Data::Trifold(data::Trifold {
             title: c.title.clone(),
             title_words: headline_words(&c.title),
@@ -386,6 +405,7 @@ pub(super) fn letter_job(model: &Model, letter: Letter) -> Result<Job, Vec<Diagn
         pages,
         qr_url: letter.qr_url,
         unit: letter.unit.as_ref().map(|u| u.id.clone()),
+        pictures_of: None,
         data: Data::Letter(data::Letter {
             school: letter.school,
             scams,
@@ -512,6 +532,7 @@ fn pledge(model: &Model) -> Job {
         pages: Pages::Exactly(1),
         qr_url: None,
         unit: None,
+        pictures_of: None,
         data: Data::Pledge(data::Pledge {
             rules: fanshi_rules(model),
             year: c.campaign.start.as_ref().map(|d| d.year),
@@ -531,6 +552,7 @@ fn signin(model: &Model) -> Job {
         pages: Pages::Any,
         qr_url: None,
         unit: None,
+        pictures_of: None,
         data: Data::SignIn(data::SignIn {
             event: event.map_or_else(|| format!("{}活动", c.title), |e| e.name.clone()),
             date: event.and_then(|e| e.date.as_ref()).map(|d| d.chinese()),
@@ -565,6 +587,7 @@ fn banners(model: &Model, out: &mut Vec<Job>) {
             pages: Pages::Exactly(1),
             qr_url: None,
             unit: None,
+            pictures_of: None,
             data: Data::Banner(data::Banner {
                 text: s.text.clone(),
             }),
@@ -585,6 +608,7 @@ fn boards(model: &Model, out: &mut Vec<Job>) {
             pages: Pages::Exactly(1),
             qr_url: page_url(&model.config, &page.path),
             unit: None,
+            pictures_of: None,
             data: Data::Board(data::Board {
                 sheet: scam_sheet(model, page, fields),
                 slogan: fields.slogan.clone(),
@@ -632,6 +656,7 @@ fn handbook(model: &Model) -> Job {
         pages: Pages::MultipleOf4,
         qr_url: page_url(c, ""),
         unit: None,
+        pictures_of: None,
         data: Data::Handbook(data::Handbook {
             title: c.title.clone(),
             title_words: headline_words(&c.title),

@@ -134,7 +134,8 @@ pub struct Made {
     pub pdf: Vec<u8>,
     pub preview: Vec<u8>,
     pub pages: usize,
-    /// Its pages as forwardable JPEGs: one, or a few for a long booklet.
+    /// Its pages as forwardable JPEGs: one, or a few for a long booklet; none when it shows
+    /// another job's ([`Job::pictures_of`]).
     pub jpegs: Vec<typeset::Jpeg>,
 }
 
@@ -159,6 +160,7 @@ pub fn make(
         inputs: &inputs,
         pages: format!("{:?}", job.pages),
         ident: &job.stem,
+        pictures_of: job.pictures_of.as_deref(),
         preview_px: PREVIEW_WIDTH_PX,
         jpeg_px: FORWARD_WIDTH,
     };
@@ -201,7 +203,7 @@ pub fn make(
             bytes,
         })
         .collect();
-    if jpegs.len() * 2 != sizes.len() || jpegs.is_empty() {
+    if jpegs.len() * 2 != sizes.len() || jpegs.is_empty() != job.pictures_of.is_some() {
         return Err(damaged());
     }
     Ok(Made {
@@ -245,6 +247,7 @@ struct CacheKey<'a> {
     inputs: &'a data::Inputs<'a>,
     pages: String,
     ident: &'a str,
+    pictures_of: Option<&'a str>,
     preview_px: f32,
     jpeg_px: u32,
 }
@@ -373,7 +376,9 @@ fn typeset_job(
         .map_err(|m| Diagnostic::error(where_(), format!("{what}: {m}")))?;
     let preview = engine.png(&doc.pages()[0], PREVIEW_WIDTH_PX);
     // A roster's letters are one page per student, not for forwarding: its first page shows it.
+    // A job showing another's pictures makes none.
     let forwarded = match &job.data {
+        _ if job.pictures_of.is_some() => &[],
         data::Data::Letter(l) if !l.students.is_empty() => &doc.pages()[..1],
         _ => doc.pages(),
     };

@@ -59,6 +59,7 @@ fn unit_job(
         pages: Pages::Exactly(1),
         qr_url: page_url(&model.config, &unit_path(&unit.id)),
         unit: Some(unit.id.clone()),
+        pictures_of: None,
         data: make(unit_sheet(model, unit, kind)),
     };
     Ok(Some(match material {

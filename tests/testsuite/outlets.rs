@@ -385,9 +385,39 @@ fn broadcast_scripts_are_spoken_and_timed() {
 fn every_print_material_has_a_forwardable_jpeg() {
     let pdfs = files("print", ".pdf");
     let jpegs = files("print", ".jpg");
-    for pdf in pdfs.keys() {
-        let first = pdf.replace(".pdf", ".jpg");
-        assert!(jpegs.contains_key(&first), "{pdf} has no picture {first}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(public("manifest.json")).unwrap()).unwrap();
+    let records = manifest["print"].as_array().unwrap();
+    let mut pictures_of = BTreeMap::new();
+    for r in records {
+        let pdf = r["file"].as_str().unwrap();
+        let listed: Vec<&str> = r["jpegs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| j["file"].as_str().unwrap())
+            .collect();
+        assert!(!listed.is_empty(), "{pdf} has no picture");
+        for j in &listed {
+            assert!(jpegs.contains_key(*j), "{pdf}: its picture {j} is missing");
+        }
+        pictures_of.insert(pdf, listed);
+    }
+    assert_eq!(pictures_of.len(), pdfs.len(), "a record for every PDF");
+    // A poster's sizes share one design (everything scales with the page width): one picture,
+    // the first size's, made once.
+    let sizes: Vec<&Vec<&str>> = ["a4", "a3", "a2"]
+        .iter()
+        .map(|s| &pictures_of[format!("print/poster/shuadan-{s}.pdf").as_str()])
+        .collect();
+    assert_eq!(sizes[0], &vec!["print/poster/shuadan-a4.jpg"]);
+    assert!(sizes.iter().all(|p| p == &sizes[0]), "{sizes:?}");
+    assert!(!jpegs.contains_key("print/poster/shuadan-a3.jpg"));
+    // Every other material's first picture is beside its PDF.
+    for (pdf, listed) in &pictures_of {
+        if !pdf.starts_with("print/poster/") {
+            assert_eq!(listed[0], pdf.replace(".pdf", ".jpg"), "{pdf}");
+        }
     }
     for (path, bytes) in &jpegs {
         assert_eq!(
@@ -411,8 +441,8 @@ fn every_print_material_has_a_forwardable_jpeg() {
         .expect("the caption");
     let pdf = downloads.find(".pdf\"").unwrap();
     assert!(
-        downloads.contains("print/poster/shuadan-a2.jpg"),
-        "the first size's picture"
+        downloads.contains("print/poster/shuadan-a4.jpg"),
+        "the design's picture"
     );
     assert!(picture < pdf, "the picture comes before the PDF");
     for listed in [
