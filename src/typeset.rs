@@ -17,6 +17,8 @@ use typst_layout::PagedDocument;
 
 use crate::diag::{Diagnostic, display_path};
 
+mod mapped;
+
 /// Font families tried, in order, when the campaign names none: Noto (Debian's fonts-noto-cjk),
 /// Source Han (the same design), 微软雅黑 (Windows), 苹方 (macOS), WenQuanYi.
 pub const DEFAULT_FONTS: &[&str] = &[
@@ -110,9 +112,9 @@ impl Engine {
         }
         let mut store = FontStore::new();
         if let Some(dir) = font_dir.filter(|d| d.is_dir()) {
-            store.extend(typst_kit::fonts::scan(dir));
+            store.extend(mapped::map_faces(typst_kit::fonts::scan(dir)));
         }
-        store.extend(typst_kit::fonts::system());
+        store.extend(mapped::map_faces(typst_kit::fonts::system()));
         let wanted: Vec<String> = if wanted.is_empty() {
             DEFAULT_FONTS.iter().map(|s| s.to_string()).collect()
         } else {
