@@ -204,8 +204,9 @@ impl Staging {
     }
 
     /// Lists what fanzha wrote (sorted, so the same build gives the same list) and swaps the new
-    /// folder in.
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    /// folder in. The old one is removed on a thread of its own while the build finishes (tens
+    /// of thousands of files for a large campaign); the returned [`Retired`] waits for it.
+    pub fn commit(mut self) -> Result<Retired, OutputError> {
         let mut paths: Vec<String> =
             std::mem::take(&mut *self.written.lock().expect("no writer panicked"))
                 .into_iter()
@@ -227,10 +228,25 @@ impl Staging {
             return Err(io_err(&self.out)(e));
         }
         self.committed = true;
-        if self.retired.exists() {
-            fs::remove_dir_all(&self.retired).map_err(io_err(&self.retired))?;
+        let retired = self.retired.clone();
+        let removal = retired.exists().then(|| {
+            std::thread::spawn(move || {
+                // What is left (a removal cut short) goes at the next build's start.
+                let _ = fs::remove_dir_all(&retired);
+            })
+        });
+        Ok(Retired(removal))
+    }
+}
+
+/// The previous output folder being removed; dropping this waits until it is gone.
+pub struct Retired(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Retired {
+    fn drop(&mut self) {
+        if let Some(removal) = self.0.take() {
+            let _ = removal.join();
         }
-        Ok(())
     }
 }
 
@@ -278,7 +294,7 @@ pub fn write_site(out: &Path, files: &[OutFile]) -> Result<(), OutputError> {
     for f in files {
         staging.put(f.clone())?;
     }
-    staging.commit()
+    staging.commit().map(drop)
 }
 
 #[cfg(test)]

@@ -99,10 +99,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let warnings = super::print_diagnostics(diagnostics);
     let (files, bytes) = staging.totals();
     let per_unit = staging.unit_totals();
-    if let Err(e) = staging.commit() {
-        eprintln!("错误: {e}");
-        return Ok(ExitCode::from(1));
-    }
+    // The old folder goes while the stamp is recorded; `_retired` waits for it at the end.
+    let _retired = match staging.commit() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     let m = &summary.model;
     if let Some(inputs) = &inputs {
         let report = stamp::Report {
