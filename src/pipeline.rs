@@ -372,7 +372,19 @@ pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec
                 .zip(&keys)
                 .map(|((path, html), key)| page_index_cached(cache, key, path, html))
                 .collect::<Result<_, _>>()?;
-            let files = crate::search::bundle(read)?;
+            // A chunk of the word index is compressed once: the next build finds it by its
+            // content (an edited page changes the few chunks holding its new words).
+            let compress = |data: &[u8]| {
+                let key = Key::of(&[&id, b"search-chunk", data]);
+                let made = cache.part(&key, || {
+                    Ok::<_, std::convert::Infallible>(vec![crate::search::compress(data)])
+                });
+                match made {
+                    Ok(mut blobs) if blobs.len() == 1 => blobs.pop().unwrap_or_default(),
+                    _ => crate::search::compress(data),
+                }
+            };
+            let files = crate::search::bundle_reusing(read, &compress)?;
             let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
             let mut blobs = vec![serde_json::to_vec(&names).expect("names serialize")];
             for f in &files {

@@ -108,7 +108,7 @@ impl Indexer {
         if let Some((_, d)) = first_error {
             return Err(d);
         }
-        bundle_files(bundle::write(partials, self.pages as usize))
+        bundle_files(bundle::write(partials, self.pages as usize, &compress))
     }
 }
 
@@ -242,9 +242,26 @@ impl PageIndex {
     }
 }
 
+/// Compresses one chunk of the word index: [`compress`] itself, or the same chunk as an earlier
+/// build compressed it (one page edited leaves most chunks as they were).
+pub type Compress<'a> = &'a (dyn Fn(&[u8]) -> Vec<u8> + Sync);
+
+/// A chunk of the bundle compressed as Pagefind compresses it.
+pub fn compress(data: &[u8]) -> Vec<u8> {
+    bundle::gzip(data)
+}
+
 /// The search bundle of pages read by [`PageIndex::read`], in any order: numbered by path, so
 /// the same pages give the same files.
-pub fn bundle(mut pages: Vec<PageIndex>) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn bundle(pages: Vec<PageIndex>) -> Result<Vec<OutFile>, Diagnostic> {
+    bundle_reusing(pages, &compress)
+}
+
+/// [`bundle`], its word-index chunks compressed by `compress`.
+pub fn bundle_reusing(
+    mut pages: Vec<PageIndex>,
+    compress: Compress<'_>,
+) -> Result<Vec<OutFile>, Diagnostic> {
     pages.sort_by(|a, b| a.record.path.cmp(&b.record.path));
     let count = pages.len();
     let threads = rayon::current_num_threads().max(1);
@@ -270,7 +287,7 @@ pub fn bundle(mut pages: Vec<PageIndex>) -> Result<Vec<OutFile>, Diagnostic> {
             partial
         })
         .collect();
-    bundle_files(bundle::write(partials, count))
+    bundle_files(bundle::write(partials, count, compress))
 }
 
 /// The page's address as Pagefind gives it: `/` + its path without `index.html`, with what a

@@ -437,7 +437,11 @@ const NOT_INDEXED: u32 = u32::MAX;
 
 /// The files of the index, by path inside the bundle. `partials` are the threads' gatherings;
 /// `pages` is how many pages were read (their seqs are `0..pages`).
-pub(super) fn write(partials: Vec<Partial>, pages: usize) -> Vec<(String, Vec<u8>)> {
+pub(super) fn write(
+    partials: Vec<Partial>,
+    pages: usize,
+    compress: super::Compress<'_>,
+) -> Vec<(String, Vec<u8>)> {
     let records: Vec<&PageRecord> = partials.iter().flat_map(|p| &p.pages).collect();
     let live = live_pages(&records);
     let meta_fields: Vec<String> = live
@@ -469,7 +473,8 @@ pub(super) fn write(partials: Vec<Partial>, pages: usize) -> Vec<(String, Vec<u8
     let mut files = Vec::new();
     let mut languages = BTreeMap::new();
     if !live.is_empty() {
-        let (hash, mut language_files) = write_language(&partials, &live, &numbering, meta_fields);
+        let (hash, mut language_files) =
+            write_language(&partials, &live, &numbering, meta_fields, compress);
         files.append(&mut language_files);
         languages.insert(
             LANGUAGE,
@@ -537,6 +542,7 @@ fn write_language(
     live: &[Live],
     numbering: &Numbering,
     meta_fields: Vec<String>,
+    compress: super::Compress<'_>,
 ) -> (String, Vec<(String, Vec<u8>)>) {
     let mut files = Vec::new();
 
@@ -672,7 +678,7 @@ fn write_language(
                 cbor.extend_from_slice(&w);
             }
             let hash = format!("{LANGUAGE}_{}", full_hash(&cbor));
-            (gzip(&cbor), hash)
+            (compress(&cbor), hash)
         })
         .collect();
     let mut index_hashes: BTreeSet<String> = BTreeSet::new();
