@@ -257,7 +257,7 @@ fn manifest_lists_every_pdf_with_size_and_checksum() {
     let downloads = c.read("public/downloads/index.html");
     assert!(
         downloads.contains("print/poster/shuadan-a3.pdf")
-            && downloads.contains("print/poster/shuadan-a2.jpg")
+            && downloads.contains("print/poster/shuadan-a4.jpg")
     );
     assert!(
         c.read("public/scams/shuadan/index.html")
