@@ -80,13 +80,11 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
         .collect();
     for m in &made {
         let placed = place(&m.job);
-        let jpegs = match &m.job.pictures_of {
-            None => own_pictures[&(m.job.unit.as_deref(), m.job.stem.as_str())].clone(),
-            Some(stem) => own_pictures
-                .get(&(m.job.unit.as_deref(), stem.as_str()))
-                .cloned()
-                .unwrap_or_default(),
-        };
+        let shown = m.job.pictures_of.as_deref().unwrap_or(&m.job.stem);
+        let jpegs = own_pictures
+            .get(&(m.job.unit.as_deref(), shown))
+            .cloned()
+            .unwrap_or_default();
         records.push(PrintRecord {
             material: m.job.material().name().to_string(),
             material_label: m.job.material().label().to_string(),
