@@ -38,7 +38,8 @@ fn main() {
     .expect("fonts found");
     let setup = t.elapsed();
     let t = Instant::now();
-    let kit = fanzha::screens::render(&model, &engine).expect("screen kit renders");
+    let files = fanzha::output::Discard::default();
+    let kit = fanzha::screens::render(&model, &engine, &files).expect("screen kit renders");
     let kit_time = t.elapsed();
     let bytes: usize = kit.records.iter().map(|e| e.bytes).sum();
     println!(

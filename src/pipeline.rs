@@ -228,8 +228,7 @@ pub fn render_kit(
             Ok(Vec::new())
         }
         Kit::Screens => {
-            let made = crate::screens::render(model, engine()?)?;
-            put_all(sink, made.files)?;
+            let made = crate::screens::render(model, engine()?, sink)?;
             artifacts.screens = made.records;
             artifacts.screen_profiles = made.profiles;
             artifacts.screen_zips = made.zips;

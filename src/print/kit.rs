@@ -9,8 +9,8 @@ use super::{Made, PrintKit};
 use crate::artifact::{
     FORWARD_WIDTH, JpegRecord, PrintRecord, ZipRecord, paths, sha256_hex, zip_stored,
 };
-use crate::diag::display_path;
-use crate::output::OutFile;
+use crate::diag::{Diagnostic, display_path};
+use crate::output::{OutFile, Sink};
 
 /// The PDFs of each zip, by zip path: the group (material or unit), the unit, and the members.
 type ZipMembers<'a> = BTreeMap<String, (String, Option<String>, Vec<(String, &'a [u8])>)>;
@@ -48,10 +48,21 @@ pub(super) fn place(job: &Job) -> Placed {
     }
 }
 
-/// The records of the forwardable pictures a job made.
-fn pictures(m: &Made) -> Vec<JpegRecord> {
+/// A material whose preview and pictures went to the output as soon as it was made: what the kit
+/// still needs for its records and zips.
+pub(super) struct Handed {
+    job: Job,
+    pdf: Vec<u8>,
+    pages: usize,
+    /// The records of the pictures it made itself (none when it shows another job's).
+    pictures: Vec<JpegRecord>,
+}
+
+/// Hands `m`'s preview and forwardable pictures to `sink`, keeping its PDF for the zips.
+pub(super) fn hand_over(m: Made, sink: &dyn Sink) -> Result<Handed, Diagnostic> {
     let placed = place(&m.job);
-    m.jpegs
+    let pictures: Vec<JpegRecord> = m
+        .jpegs
         .iter()
         .enumerate()
         .map(|(i, j)| JpegRecord {
@@ -61,29 +72,44 @@ fn pictures(m: &Made) -> Vec<JpegRecord> {
             bytes: j.bytes.len(),
             quality: j.quality,
         })
-        .collect()
+        .collect();
+    let put = |path: String, bytes: Vec<u8>| {
+        sink.put(OutFile::bytes(path.clone(), bytes))
+            .map_err(|e| Diagnostic::error(path, e.to_string()))
+    };
+    put(placed.preview, m.preview)?;
+    for (record, j) in pictures.iter().zip(m.jpegs) {
+        put(record.file.clone(), j.bytes)?;
+    }
+    Ok(Handed {
+        job: m.job,
+        pdf: m.pdf,
+        pages: m.pages,
+        pictures,
+    })
 }
 
-pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
+/// The records and zips of materials already handed over, with their PDFs and zips as files.
+pub(super) fn assemble(mut made: Vec<Handed>, bleed_mm: f64) -> PrintKit {
     // The campaign's materials first, by material and file; then each unit's, by unit.
     made.sort_by(|a, b| {
-        let key = |m: &Made| (m.job.unit.clone(), m.job.material(), m.job.stem.clone());
+        let key = |m: &Handed| (m.job.unit.clone(), m.job.material(), m.job.stem.clone());
         key(a).cmp(&key(b))
     });
     let mut files = Vec::new();
     let mut records = Vec::new();
     let mut zips: ZipMembers = BTreeMap::new();
-    let own_pictures: BTreeMap<(Option<&str>, &str), Vec<JpegRecord>> = made
+    let own_pictures: BTreeMap<(Option<&str>, &str), &Vec<JpegRecord>> = made
         .iter()
         .filter(|m| m.job.pictures_of.is_none())
-        .map(|m| ((m.job.unit.as_deref(), m.job.stem.as_str()), pictures(m)))
+        .map(|m| ((m.job.unit.as_deref(), m.job.stem.as_str()), &m.pictures))
         .collect();
     for m in &made {
         let placed = place(&m.job);
         let shown = m.job.pictures_of.as_deref().unwrap_or(&m.job.stem);
         let jpegs = own_pictures
             .get(&(m.job.unit.as_deref(), shown))
-            .cloned()
+            .map(|p| p.to_vec())
             .unwrap_or_default();
         records.push(PrintRecord {
             material: m.job.material().name().to_string(),
@@ -121,14 +147,9 @@ pub fn assemble(mut made: Vec<Made>, bleed_mm: f64) -> PrintKit {
         });
         files.push(OutFile::bytes(name, bytes));
     }
-    // The bytes move into the files: a kit's PDFs and pictures are held once.
+    // The PDFs move into the files: they are held once.
     for m in made {
-        let placed = place(&m.job);
-        files.push(OutFile::bytes(placed.file.clone(), m.pdf));
-        files.push(OutFile::bytes(placed.preview.clone(), m.preview));
-        for (i, j) in m.jpegs.into_iter().enumerate() {
-            files.push(OutFile::bytes(placed.jpeg(i + 1), j.bytes));
-        }
+        files.push(OutFile::bytes(place(&m.job).file, m.pdf));
     }
     PrintKit {
         files,

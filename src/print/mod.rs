@@ -35,9 +35,9 @@ pub struct PrintKit {
     pub zips: Vec<crate::artifact::ZipRecord>,
 }
 
-/// Renders every material: the campaign's (returned as files) and each unit's (handed to
-/// `sink` unit by unit, so a table of thousands of units never waits in memory). All problems
-/// are returned together.
+/// Renders every material. Previews and pictures go to `sink` as each material is made; the
+/// campaign's PDFs and zips are returned as files, each unit's handed to `sink` unit by unit, so
+/// a table of thousands of units never waits in memory. All problems are returned together.
 pub fn render(
     model: &Model,
     engine: &Engine,
@@ -53,11 +53,12 @@ pub fn render(
     };
     let unit_jobs = units::jobs(model)?;
     missing_templates(engine, jobs.iter().chain(unit_jobs.iter().flatten()))?;
-    let made = make_all(model, engine, &jobs, crop_marks)?;
+    let made = make_all(model, engine, &jobs, crop_marks, sink)?;
     let mut kit = kit::assemble(made, cfg.bleed_mm);
     // One job per unit: its materials are made one after another on the job's thread.
     let per_unit: Vec<Result<PrintKit, Vec<Diagnostic>>> = crate::jobs::map(&unit_jobs, |jobs| {
-        let unit = kit::assemble(make_all(model, engine, jobs, crop_marks)?, cfg.bleed_mm);
+        let made = make_all(model, engine, jobs, crop_marks, sink)?;
+        let unit = kit::assemble(made, cfg.bleed_mm);
         for f in unit.files {
             let path = f.path.clone();
             sink.put(f)
@@ -104,15 +105,18 @@ fn missing_templates<'a>(
     }
 }
 
-/// Makes `jobs` on every core; every error is returned.
+/// Makes `jobs` on every core, handing each one's preview and pictures to `sink` as it is done;
+/// every error is returned.
 fn make_all(
     model: &Model,
     engine: &Engine,
     jobs: &[Job],
     crop_marks: bool,
-) -> Result<Vec<Made>, Vec<Diagnostic>> {
-    let results: Vec<Result<Made, Diagnostic>> =
-        crate::jobs::map(jobs, |job| make(model, engine, job, crop_marks));
+    sink: &dyn Sink,
+) -> Result<Vec<kit::Handed>, Vec<Diagnostic>> {
+    let results: Vec<Result<kit::Handed, Diagnostic>> = crate::jobs::map(jobs, |job| {
+        make(model, engine, job, crop_marks).and_then(|m| kit::hand_over(m, sink))
+    });
     let mut made = Vec::new();
     let mut errors = Vec::new();
     for r in results {

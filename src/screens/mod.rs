@@ -1,7 +1,8 @@
 //! The screen kit: images at the exact pixel size of each configured screen. Full-colour
 //! displays get slides (laid out by the shared Typst engine) and a playlist; LED strips get
 //! palette-only text images, from a bitmap font at 16 px and a thresholded bold outline font from
-//! 24 px. It reads the model and returns files.
+//! 24 px. It reads the model and hands each profile's files and zip to the output as the profile
+//! is done.
 
 mod display;
 mod outline;
@@ -12,7 +13,7 @@ use crate::artifact::{ProfileRecord, ScreenRecord, ZipRecord, paths, zip_stored}
 use crate::config::ScreenKind;
 use crate::content::Model;
 use crate::diag::Diagnostic;
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink};
 use crate::typeset::Engine;
 
 #[derive(Default)]
@@ -26,8 +27,14 @@ pub struct ScreenKit {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Renders every profile; all problems are returned together.
-pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnostic>> {
+/// Renders every profile and hands its files and zip to `sink` as soon as the profile is done
+/// (a profile's images are held only until zipped); all problems are returned together. The
+/// returned kit holds the records; its `files` are empty.
+pub fn render(
+    model: &Model,
+    engine: &Engine,
+    sink: &dyn Sink,
+) -> Result<ScreenKit, Vec<Diagnostic>> {
     let mut kit = ScreenKit::default();
     let mut errors = Vec::new();
     for profile in &model.config.screens.profiles {
@@ -37,22 +44,29 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
             ScreenKind::Strip if !model.shard.owns_campaign() => continue,
             ScreenKind::Strip => strips::render(model, engine, profile),
         };
-        match made {
+        match made.and_then(|part| hand_over(part, sink)) {
             Ok(mut part) => {
-                kit.files.append(&mut part.files);
                 kit.records.append(&mut part.records);
                 kit.profiles.append(&mut part.profiles);
+                kit.zips.append(&mut part.zips);
                 kit.warnings.append(&mut part.warnings);
             }
             Err(mut e) => errors.append(&mut e),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(kit)
+    } else {
+        Err(errors)
     }
-    for p in &kit.profiles {
+}
+
+/// Zips each profile of `part` and hands its files and zip to `sink`; returns `part` without its
+/// files and with the zips' records.
+fn hand_over(mut part: ScreenKit, sink: &dyn Sink) -> Result<ScreenKit, Vec<Diagnostic>> {
+    for p in &part.profiles {
         let dir = paths::screen_file(&p.name, "");
-        let members: Vec<(String, &[u8])> = kit
+        let members: Vec<(String, &[u8])> = part
             .files
             .iter()
             .filter(|f| f.path.starts_with(&dir))
@@ -64,14 +78,19 @@ pub fn render(model: &Model, engine: &Engine) -> Result<ScreenKit, Vec<Diagnosti
             })
             .collect();
         let bytes = zip_stored(&members);
-        kit.zips.push(ZipRecord {
+        part.zips.push(ZipRecord {
             file: p.zip.clone(),
             group: p.name.clone(),
             unit: None,
             members: members.len(),
             bytes: bytes.len(),
         });
-        kit.files.push(OutFile::bytes(p.zip.clone(), bytes));
+        part.files.push(OutFile::bytes(p.zip.clone(), bytes));
     }
-    Ok(kit)
+    for f in std::mem::take(&mut part.files) {
+        let path = f.path.clone();
+        sink.put(f)
+            .map_err(|e| vec![Diagnostic::error(path, e.to_string())])?;
+    }
+    Ok(part)
 }
