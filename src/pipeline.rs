@@ -338,13 +338,14 @@ pub fn render_site(
 }
 
 /// The search bundle of `site`. Each page's share of the index is kept in the cache under the
-/// page's HTML, and the bundle under all of them: a site rebuilt unchanged is not indexed
-/// again, and one with a page edited reads only that page again.
+/// page's HTML, each part of the index (a run of pages, see [`crate::search::part_ranges`])
+/// under its pages', and the bundle under all of them: a site rebuilt unchanged is not indexed
+/// again, and one with a page edited reads only that page again and puts together the parts.
 pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     use crate::search::PageIndex;
     use rayon::prelude::*;
     let id = crate::cache::program_id();
-    let pages: Vec<(&str, &str)> = site
+    let mut pages: Vec<(&str, &str)> = site
         .par_iter()
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| match &f.content {
@@ -355,6 +356,7 @@ pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec
         })
         .filter(|(_, html)| PageIndex::wanted(html))
         .collect();
+    pages.par_sort_unstable_by_key(|p| p.0);
     let keys: Vec<Key> = pages
         .par_iter()
         .map(|(path, html)| Key::of(&[&id, b"search-page", path.as_bytes(), html.as_bytes()]))
@@ -366,11 +368,11 @@ pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec
     );
     let blobs = cache
         .get_or_make(crate::search::BUNDLE_DIR, &key, || {
-            let read: Vec<PageIndex> = pages
-                .par_iter()
-                .zip(&keys)
-                .map(|((path, html), key)| page_index_cached(cache, key, path, html))
-                .collect::<Result<_, _>>()?;
+            let paths: Vec<&str> = pages.iter().map(|p| p.0).collect();
+            let parts = crate::search::part_ranges(&paths)
+                .into_par_iter()
+                .map(|range| index_part_cached(cache, &id, &pages[range.clone()], &keys[range]))
+                .collect::<Result<Vec<_>, _>>()?;
             // A chunk of the word index is compressed once: the next build finds it by its
             // content (an edited page changes the few chunks holding its new words).
             let compress = |data: &[u8]| {
@@ -383,7 +385,7 @@ pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec
                     _ => crate::search::compress(data),
                 }
             };
-            let files = crate::search::bundle_reusing(read, &compress)?;
+            let files = crate::search::bundle_parts(parts, &compress)?;
             let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
             let mut blobs = vec![serde_json::to_vec(&names).expect("names serialize")];
             for f in &files {
@@ -410,6 +412,36 @@ pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec
         .zip(bytes.iter().cloned())
         .map(|(n, b)| OutFile::bytes(n, b))
         .collect())
+}
+
+/// One part of the search index: `pages` (path and HTML, in path order) put together, from the
+/// cache or now (each page's share from the cache where it can). An entry that is not such a
+/// part is made again.
+fn index_part_cached(
+    cache: &Cache,
+    id: &[u8],
+    pages: &[(&str, &str)],
+    keys: &[Key],
+) -> Result<crate::search::IndexPart, Diagnostic> {
+    use crate::search::IndexPart;
+    let key = Key::of_iter(
+        [id, b"search-part".as_slice()]
+            .into_iter()
+            .chain(keys.iter().map(Key::as_bytes)),
+    );
+    let make = || -> Result<IndexPart, Diagnostic> {
+        let read = pages
+            .iter()
+            .zip(keys)
+            .map(|((path, html), key)| page_index_cached(cache, key, path, html))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(IndexPart::of(read))
+    };
+    let blobs = cache.part(&key, || make().map(|part| vec![part.to_bytes()]))?;
+    match blobs.as_slice() {
+        [bytes] => IndexPart::from_bytes(bytes).map_or_else(make, Ok),
+        _ => make(),
+    }
 }
 
 /// One page's share of the search index, from the cache or read now (and stored). An entry

@@ -263,26 +263,91 @@ pub fn bundle_reusing(
     compress: Compress<'_>,
 ) -> Result<Vec<OutFile>, Diagnostic> {
     pages.sort_by(|a, b| a.record.path.cmp(&b.record.path));
-    let count = pages.len();
-    let threads = rayon::current_num_threads().max(1);
-    let per_part = count.div_ceil(threads).max(1);
-    let mut parts: Vec<Vec<(u32, PageIndex)>> = Vec::new();
-    for (seq, page) in pages.into_iter().enumerate() {
-        if seq % per_part == 0 {
-            parts.push(Vec::with_capacity(per_part));
+    let paths: Vec<&str> = pages.iter().map(|p| p.record.path.as_str()).collect();
+    let ranges = part_ranges(&paths);
+    let mut pages = pages.into_iter();
+    let groups: Vec<Vec<PageIndex>> = ranges
+        .iter()
+        .map(|r| pages.by_ref().take(r.len()).collect())
+        .collect();
+    use rayon::prelude::*;
+    let parts = groups.into_par_iter().map(IndexPart::of).collect();
+    bundle_parts(parts, compress)
+}
+
+/// Pages next to each other by path, read for the index and put together: what the build cache
+/// keeps of a run of pages, so that a site with one page edited puts together a few hundred
+/// parts rather than every page's words (see [`part_ranges`]).
+pub struct IndexPart {
+    partial: bundle::Partial,
+}
+
+impl IndexPart {
+    /// `pages`, which follow each other by path.
+    pub fn of(pages: Vec<PageIndex>) -> IndexPart {
+        let mut partial = bundle::Partial::default();
+        for (seq, page) in pages.into_iter().enumerate() {
+            partial.add_page(page.record, seq as u32, page.words);
         }
-        parts
-            .last_mut()
-            .expect("just pushed")
-            .push((seq as u32, page));
+        IndexPart { partial }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.partial.to_bytes()
+    }
+
+    /// The part [`IndexPart::to_bytes`] wrote; `None` if the bytes are not such a part.
+    pub fn from_bytes(bytes: &[u8]) -> Option<IndexPart> {
+        bundle::Partial::from_bytes(bytes).map(|partial| IndexPart { partial })
+    }
+}
+
+/// Pages per part on average. A part ends before a page whose path hashes to a multiple of this,
+/// so adding or removing a page changes only its own part, not every part after it.
+const PAGES_PER_PART: u64 = 64;
+
+/// How `paths`, sorted, are cut into parts: ranges of their indexes, in order, covering all.
+pub fn part_ranges(paths: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for (i, path) in paths.iter().enumerate().skip(1) {
+        if crate::shard::stable_hash(path).is_multiple_of(PAGES_PER_PART) {
+            ranges.push(start..i);
+            start = i;
+        }
+    }
+    if start < paths.len() {
+        ranges.push(start..paths.len());
+    }
+    ranges
+}
+
+/// The search bundle of `parts`, given in the order of their pages' paths.
+pub fn bundle_parts(
+    parts: Vec<IndexPart>,
+    compress: Compress<'_>,
+) -> Result<Vec<OutFile>, Diagnostic> {
+    let count: usize = parts.iter().map(|p| p.partial.pages.len()).sum();
+    // Parts put together into one partial per core, each numbering its pages from its base.
+    let threads = rayon::current_num_threads().max(1);
+    let per_group = parts.len().div_ceil(threads).max(1);
+    let mut groups: Vec<Vec<(u32, IndexPart)>> = Vec::new();
+    let mut base = 0u32;
+    for (i, part) in parts.into_iter().enumerate() {
+        if i % per_group == 0 {
+            groups.push(Vec::with_capacity(per_group));
+        }
+        let pages = part.partial.pages.len() as u32;
+        groups.last_mut().expect("just pushed").push((base, part));
+        base += pages;
     }
     use rayon::prelude::*;
-    let partials: Vec<bundle::Partial> = parts
+    let partials: Vec<bundle::Partial> = groups
         .into_par_iter()
-        .map(|part| {
+        .map(|group| {
             let mut partial = bundle::Partial::default();
-            for (seq, page) in part {
-                partial.add_page(page.record, seq, page.words);
+            for (base, part) in group {
+                partial.append(part.partial, base);
             }
             partial
         })
@@ -374,4 +439,36 @@ fn is_browser_asset(rel: &str) -> bool {
 
 fn failure(msg: String) -> Diagnostic {
     Diagnostic::error(BUNDLE_DIR, format!("搜索索引: {msg}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::part_ranges;
+
+    #[test]
+    fn a_page_added_changes_only_its_own_part() {
+        let paths: Vec<String> = (0..2000)
+            .map(|i| format!("cases/{i:05}/index.html"))
+            .collect();
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let ranges = part_ranges(&refs);
+        // Every page in exactly one part, in order.
+        assert_eq!(ranges.first().map(|r| r.start), Some(0));
+        assert_eq!(ranges.last().map(|r| r.end), Some(paths.len()));
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        assert!((15..=60).contains(&ranges.len()), "{} parts", ranges.len());
+        // A page added in the middle: the parts as lists of paths, all but one the same.
+        let parts = |refs: &[&str]| -> Vec<Vec<String>> {
+            part_ranges(refs)
+                .into_iter()
+                .map(|r| refs[r].iter().map(|p| p.to_string()).collect())
+                .collect()
+        };
+        let before = parts(&refs);
+        let mut added = refs.clone();
+        added.insert(1000, "cases/00999a/index.html");
+        let after = parts(&added);
+        let changed = after.iter().filter(|p| !before.contains(p)).count();
+        assert_eq!(changed, 1);
+    }
 }

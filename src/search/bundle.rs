@@ -145,6 +145,90 @@ impl Partial {
     }
 }
 
+impl Partial {
+    /// Appends `other`, whose pages are numbered from 0, as the pages from `base` on; they must
+    /// all come after this partial's. Only the first page number of each word's postings is
+    /// written anew: the rest are deltas.
+    pub fn append(&mut self, other: Partial, base: u32) {
+        for mut record in other.pages {
+            record.seq += base;
+            self.pages.push(record);
+        }
+        for (word, postings) in other.words {
+            let mut r = Reader {
+                bytes: &postings.bytes,
+                at: 0,
+            };
+            let first = base + r.uint() as u32;
+            let target = self.words.entry(word).or_default();
+            put_uint(&mut target.bytes, u64::from(first - target.last_seq));
+            target.bytes.extend_from_slice(&postings.bytes[r.at..]);
+            target.last_seq = base + postings.last_seq;
+        }
+    }
+
+    /// Pages (record and fragment) and words (postings), each with its length, words sorted:
+    /// the same bytes for the same pages. Page numbers are kept as the order of the pages.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = Vec::new();
+        put_uint(&mut b, self.pages.len() as u64);
+        for page in &self.pages {
+            let record = serde_json::to_vec(page).expect("records serialize");
+            put_bytes(&mut b, &record);
+            put_bytes(&mut b, &page.fragment_gz);
+        }
+        let mut words: Vec<(&str, &Postings)> = self.words.iter().map(|(w, p)| (&**w, p)).collect();
+        words.sort_unstable_by_key(|w| w.0);
+        put_uint(&mut b, words.len() as u64);
+        for (word, postings) in words {
+            put_bytes(&mut b, word.as_bytes());
+            put_uint(&mut b, u64::from(postings.last_seq));
+            put_bytes(&mut b, &postings.bytes);
+        }
+        b
+    }
+
+    /// The partial [`Partial::to_bytes`] wrote, its pages numbered from 0; `None` if the bytes
+    /// are not such a partial.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Partial> {
+        let mut r = Reader { bytes, at: 0 };
+        let pages = r.checked_uint()? as usize;
+        let mut partial = Partial {
+            words: FxMap::default(),
+            pages: Vec::with_capacity(pages.min(bytes.len())),
+        };
+        for seq in 0..pages {
+            let mut record: PageRecord = serde_json::from_slice(r.checked_bytes()?).ok()?;
+            record.seq = u32::try_from(seq).ok()?;
+            record.fragment_gz = r.checked_bytes()?.to_vec();
+            partial.pages.push(record);
+        }
+        let words = r.checked_uint()? as usize;
+        partial.words.reserve(words.min(bytes.len()));
+        for _ in 0..words {
+            let word = std::str::from_utf8(r.checked_bytes()?).ok()?;
+            let last_seq = u32::try_from(r.checked_uint()?).ok()?;
+            let postings = r.checked_bytes()?.to_vec();
+            if postings.is_empty() || last_seq as usize >= pages {
+                return None;
+            }
+            partial.words.insert(
+                word.into(),
+                Postings {
+                    last_seq,
+                    bytes: postings,
+                },
+            );
+        }
+        (r.at == bytes.len()).then_some(partial)
+    }
+}
+
+fn put_bytes(b: &mut Vec<u8>, bytes: &[u8]) {
+    put_uint(b, bytes.len() as u64);
+    b.extend_from_slice(bytes);
+}
+
 /// A word's record for one page: its positions, and those of its forms with diacritics.
 fn word_record(occurrences: Vec<Occurrence>, meta: Vec<MetaOccurrence>) -> Vec<u8> {
     // Occurrences written with diacritics are kept as variants of the plain key.

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::sync::OnceLock;
 
 use fanzha::output::{Content, OutFile};
-use fanzha::search::{Indexer, PageIndex, index};
+use fanzha::search::{IndexPart, Indexer, PageIndex, bundle_parts, index};
 
 use crate::support::Campaign;
 
@@ -258,6 +258,31 @@ fn same_bundle_whatever_the_order_pages_come_in() {
     assert!(
         first == flat(&from_kept),
         "pages kept between builds, the same bytes"
+    );
+    // Pages put together in parts (runs of 1, 2, 3… pages by path) and kept as bytes between
+    // builds, as the build cache keeps them.
+    let mut by_path: Vec<&OutFile> = pages.iter().collect();
+    by_path.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut parts = Vec::new();
+    let mut run = Vec::new();
+    for page in by_path {
+        let html = std::str::from_utf8(bytes(page)).unwrap();
+        if PageIndex::wanted(html) {
+            run.push(PageIndex::read(&page.path, html).unwrap());
+        }
+        if run.len() > parts.len() % 3 {
+            let part = IndexPart::of(std::mem::take(&mut run)).to_bytes();
+            parts.push(IndexPart::from_bytes(&part).expect("a part's bytes read back"));
+        }
+    }
+    if !run.is_empty() {
+        parts.push(IndexPart::of(run));
+    }
+    assert!(parts.len() > 10, "{} parts", parts.len());
+    let from_parts = bundle_parts(parts, &fanzha::search::compress).unwrap();
+    assert!(
+        first == flat(&from_parts),
+        "pages put together in parts, the same bytes"
     );
     let paths: Vec<&String> = first.iter().map(|f| &f.0).collect();
     let mut sorted = paths.clone();
