@@ -8,7 +8,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -18,6 +18,14 @@ pub const CACHE_DIR: &str = ".fanzha-cache";
 pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024 * 1024;
 /// Folder of the parts of products (one page's share of the search index) inside the cache.
 pub const PARTS_DIR: &str = "parts";
+
+/// The ledger inside the cache: its size in bytes as last measured plus what builds stored
+/// since, and how many builds ago it was measured. A build with the ledger under the bound does
+/// not walk tens of thousands of entries to measure it.
+const LEDGER: &str = "size";
+/// Builds between measurements, whatever the ledger says: builds running at once (a `serve` and
+/// a `build`) may each miss what the other stored.
+const MEASURE_EVERY: u64 = 16;
 
 /// A whole product, counted, or a part of one, not counted.
 #[derive(Clone, Copy)]
@@ -79,6 +87,8 @@ pub struct Cache {
     reused: AtomicUsize,
     /// What was made anew, by the label the caller gave (its output path).
     made_labels: Mutex<Vec<String>>,
+    /// Bytes of the entries this run stored.
+    stored: AtomicU64,
 }
 
 impl Cache {
@@ -90,6 +100,7 @@ impl Cache {
             made: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
             made_labels: Mutex::new(Vec::new()),
+            stored: AtomicU64::new(0),
         }
     }
 
@@ -101,6 +112,7 @@ impl Cache {
             made: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
             made_labels: Mutex::new(Vec::new()),
+            stored: AtomicU64::new(0),
         }
     }
 
@@ -227,15 +239,27 @@ impl Cache {
             path.file_name().unwrap().to_string_lossy(),
             std::process::id()
         ));
-        fs::write(&tmp, encode(blobs))?;
-        fs::rename(&tmp, &path)
+        let bytes = encode(blobs);
+        fs::write(&tmp, &bytes)?;
+        fs::rename(&tmp, &path)?;
+        self.stored.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
     }
 
-    /// Removes the least recently used entries until the cache is within its size bound.
+    /// Removes the least recently used entries until the cache is within its size bound. The
+    /// cache is measured only when its ledger says it may be over, or every few builds.
     pub fn trim(&self) -> io::Result<()> {
         let Some(dir) = &self.dir else { return Ok(()) };
         if !dir.exists() {
             return Ok(());
+        }
+        let ledger = dir.join(LEDGER);
+        let stored = self.stored.load(Ordering::Relaxed);
+        if let Some((size, builds)) = read_ledger(&ledger) {
+            let size = size.saturating_add(stored);
+            if size <= self.max_bytes && builds + 1 < MEASURE_EVERY {
+                return write_ledger(&ledger, size, builds + 1);
+            }
         }
         let mut entries = Vec::new();
         let mut total = 0u64;
@@ -243,7 +267,7 @@ impl Cache {
             .into_iter()
             .filter_map(Result::ok)
         {
-            if !e.file_type().is_file() {
+            if !e.file_type().is_file() || e.path() == ledger {
                 continue;
             }
             let meta = e.metadata().map_err(io::Error::other)?;
@@ -259,8 +283,19 @@ impl Cache {
             fs::remove_file(&path)?;
             total -= len;
         }
-        Ok(())
+        write_ledger(&ledger, total, 0)
     }
+}
+
+/// The ledger's size and builds since the last measurement, if it reads as such.
+fn read_ledger(path: &Path) -> Option<(u64, u64)> {
+    let text = fs::read_to_string(path).ok()?;
+    let (size, builds) = text.trim().split_once(' ')?;
+    Some((size.parse().ok()?, builds.parse().ok()?))
+}
+
+fn write_ledger(path: &Path, size: u64, builds: u64) -> io::Result<()> {
+    fs::write(path, format!("{size} {builds}\n"))
 }
 
 /// What identifies the running fanzha: its version and its binary's size and modification time
@@ -378,11 +413,31 @@ mod tests {
                 .unwrap();
         }
         cache.trim().unwrap();
-        let left = walkdir::WalkDir::new(tmp.path().join("c"))
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .count();
-        assert_eq!(left, 1);
+        let entries = || {
+            walkdir::WalkDir::new(tmp.path().join("c"))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && e.file_name() != LEDGER)
+                .count()
+        };
+        assert_eq!(entries(), 1);
+        assert_eq!(
+            read_ledger(&tmp.path().join("c").join(LEDGER)),
+            Some((108, 0))
+        );
+        // The next build's entries are added to the ledger; over the bound, it measures again.
+        let again = Cache::open(tmp.path().join("c"), 120);
+        again
+            .get_or_make("t", &Key::of(&[b"new"]), || Ok::<_, ()>(vec![vec![7; 60]]))
+            .unwrap();
+        again.trim().unwrap();
+        assert_eq!(entries(), 1);
+        // Under the bound, it trusts the ledger.
+        let small = Cache::open(tmp.path().join("c"), 1000);
+        small.trim().unwrap();
+        assert_eq!(
+            read_ledger(&tmp.path().join("c").join(LEDGER)),
+            Some((108, 1))
+        );
     }
 }
