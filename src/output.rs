@@ -138,14 +138,31 @@ impl Sink for Discard {
     }
 }
 
+/// A file as written: path, size, modification time.
+type Written = (String, u64, u128);
+
+/// Every file of an output folder — path (with `/`), size in bytes, modification time in
+/// nanoseconds — sorted by path: what the build stamp compares.
+pub type Listing = Vec<(String, u64, u128)>;
+
+/// A file's modification time in nanoseconds since 1970 (0 if the system has none).
+pub fn modified_ns(meta: &fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
 /// A new output folder being written beside `out`. Files are written as they come; `commit`
 /// swaps the folder in, and dropping it uncommitted removes it, leaving `out` as it was.
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
     retired: PathBuf,
-    /// Paths written, with their sizes.
-    written: Mutex<Vec<(String, u64)>>,
+    /// Files written, in the order they were.
+    written: Mutex<Vec<Written>>,
+    /// Folders made so far (each file's folder is made once, not tried for every file).
+    folders: Mutex<std::collections::HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -173,6 +190,7 @@ impl Staging {
             dir,
             retired,
             written: Mutex::new(Vec::new()),
+            folders: Mutex::new(Default::default()),
             committed: false,
         })
     }
@@ -180,7 +198,7 @@ impl Staging {
     /// How many files were written, and their total size in bytes.
     pub fn totals(&self) -> (usize, u64) {
         let w = self.written.lock().expect("no writer panicked");
-        (w.len(), w.iter().map(|(_, n)| n).sum())
+        (w.len(), w.iter().map(|(_, n, _)| n).sum())
     }
 
     /// The files written for units (see [`crate::artifact::paths::unit_of`]): how many units
@@ -189,7 +207,7 @@ impl Staging {
         let w = self.written.lock().expect("no writer panicked");
         let mut per_unit: std::collections::HashMap<&str, usize> = Default::default();
         let mut bytes = 0;
-        for (path, size) in w.iter() {
+        for (path, size, _) in w.iter() {
             if let Some(id) = crate::artifact::paths::unit_of(path) {
                 *per_unit.entry(id).or_default() += 1;
                 bytes += size;
@@ -205,21 +223,32 @@ impl Staging {
 
     /// Lists what fanzha wrote (sorted, so the same build gives the same list) and swaps the new
     /// folder in. The old one is removed on a thread of its own while the build finishes (tens
-    /// of thousands of files for a large campaign); the returned [`Retired`] waits for it.
-    pub fn commit(mut self) -> Result<Retired, OutputError> {
-        let mut paths: Vec<String> =
+    /// of thousands of files for a large campaign); the returned [`Committed`] waits for it, and
+    /// lists the folder as written (so the build stamp need not walk it).
+    pub fn commit(mut self) -> Result<Committed, OutputError> {
+        // By path; a path written twice is listed as last written.
+        let written: std::collections::BTreeMap<String, (u64, u128)> =
             std::mem::take(&mut *self.written.lock().expect("no writer panicked"))
                 .into_iter()
-                .map(|(p, _)| p)
+                .map(|(p, size, modified)| (p, (size, modified)))
                 .collect();
-        paths.sort();
-        paths.dedup();
-        let mut listing = paths.join("\n");
-        if !listing.is_empty() {
-            listing.push('\n');
+        let mut own_list = written.keys().cloned().collect::<Vec<_>>().join("\n");
+        if !own_list.is_empty() {
+            own_list.push('\n');
         }
         let own = self.dir.join(OWNERSHIP_FILE);
-        fs::write(&own, listing).map_err(io_err(&own))?;
+        fs::write(&own, own_list).map_err(io_err(&own))?;
+        let own_meta = fs::metadata(&own).map_err(io_err(&own))?;
+        let mut listing: Listing = written
+            .into_iter()
+            .map(|(p, (size, modified))| (p, size, modified))
+            .collect();
+        listing.push((
+            OWNERSHIP_FILE.to_string(),
+            own_meta.len(),
+            modified_ns(&own_meta),
+        ));
+        listing.sort();
         if self.out.exists() {
             fs::rename(&self.out, &self.retired).map_err(io_err(&self.out))?;
         }
@@ -235,8 +264,19 @@ impl Staging {
                 let _ = fs::remove_dir_all(&retired);
             })
         });
-        Ok(Retired(removal))
+        Ok(Committed {
+            listing,
+            retired: Retired(removal),
+        })
     }
+}
+
+/// A build's folder swapped in.
+pub struct Committed {
+    /// The folder's files as written.
+    pub listing: Listing,
+    /// The previous folder, being removed.
+    pub retired: Retired,
 }
 
 /// The previous output folder being removed; dropping this waits until it is gone.
@@ -261,22 +301,63 @@ pub struct UnitTotals {
 
 impl Sink for Staging {
     fn put(&self, f: OutFile) -> Result<(), OutputError> {
+        use std::io::Write;
         let target = self.dir.join(&f.path);
         if let Some(p) = target.parent() {
-            fs::create_dir_all(p).map_err(io_err(p))?;
+            self.make_folder(p)?;
         }
-        let size = match &f.content {
-            Content::Bytes(b) => {
-                fs::write(&target, b).map_err(io_err(&target))?;
-                b.len() as u64
+        let meta = match &f.content {
+            Content::Bytes(b) => match self.link_unchanged(&f.path, b, &target) {
+                Some(meta) => Ok(meta),
+                None => {
+                    let mut file = fs::File::create(&target).map_err(io_err(&target))?;
+                    file.write_all(b).map_err(io_err(&target))?;
+                    file.metadata()
+                }
+            },
+            Content::Copy(from) => {
+                fs::copy(from, &target).map_err(io_err(from))?;
+                fs::metadata(&target)
             }
-            Content::Copy(from) => fs::copy(from, &target).map_err(io_err(from))?,
-        };
-        self.written
-            .lock()
-            .expect("no writer panicked")
-            .push((f.path, size));
+        }
+        .map_err(io_err(&target))?;
+        self.written.lock().expect("no writer panicked").push((
+            f.path,
+            meta.len(),
+            modified_ns(&meta),
+        ));
         Ok(())
+    }
+}
+
+impl Staging {
+    fn make_folder(&self, folder: &Path) -> Result<(), OutputError> {
+        let known = || self.folders.lock().expect("no writer panicked");
+        if !known().contains(folder) {
+            fs::create_dir_all(folder).map_err(io_err(folder))?;
+            known().insert(folder.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// When the output folder already holds `bytes` at `path`, links that file in as `target`
+    /// instead of writing it again (a rebuild after one page was edited leaves most files as
+    /// they were); returns its metadata. `None`: write it.
+    fn link_unchanged(&self, path: &str, bytes: &[u8], target: &Path) -> Option<fs::Metadata> {
+        use std::io::Read;
+        let old = self.out.join(path);
+        let mut file = fs::File::open(&old).ok()?;
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() || meta.len() != bytes.len() as u64 {
+            return None;
+        }
+        let mut held = Vec::with_capacity(bytes.len());
+        file.read_to_end(&mut held).ok()?;
+        if held != bytes {
+            return None;
+        }
+        fs::hard_link(&old, target).ok()?;
+        Some(meta)
     }
 }
 

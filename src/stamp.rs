@@ -8,9 +8,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use crate::cache::{CACHE_DIR, Key};
+use crate::output::{Listing, modified_ns};
 
 /// Folders of the campaign never read by a build.
 const NOT_INPUTS: &[&str] = &["node_modules", "target"];
@@ -33,7 +33,7 @@ pub struct Report {
 struct Stamp {
     inputs: String,
     /// Every file of the output folder: path, size, modification time (ns).
-    outputs: Vec<(String, u64, u128)>,
+    outputs: Listing,
     report: Report,
 }
 
@@ -77,12 +77,12 @@ pub fn forget(root: &Path, out: &Path) {
     let _ = fs::remove_file(stamp_path(root, out));
 }
 
-/// Records the build of `out` just finished. Failing to write the stamp costs only the next
-/// build's shortcut, so it is not an error.
-pub fn record(root: &Path, out: &Path, inputs: &Key, report: Report) {
+/// Records the build of `out` just finished, which wrote `outputs` there. Failing to write the
+/// stamp costs only the next build's shortcut, so it is not an error.
+pub fn record(root: &Path, out: &Path, inputs: &Key, report: Report, outputs: Listing) {
     let stamp = Stamp {
         inputs: inputs.to_string(),
-        outputs: output_listing(out),
+        outputs,
         report,
     };
     let path = stamp_path(root, out);
@@ -107,10 +107,10 @@ fn stamp_path(root: &Path, out: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("stamps").join(&name[..32])
 }
 
-fn output_listing(out: &Path) -> Vec<(String, u64, u128)> {
+/// The files of `out` as the output writer lists them ([`Listing`]).
+fn output_listing(out: &Path) -> Listing {
     let mut listing = Vec::new();
     for e in walkdir::WalkDir::new(out)
-        .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
@@ -118,11 +118,12 @@ fn output_listing(out: &Path) -> Vec<(String, u64, u128)> {
         let Ok(meta) = e.metadata() else { continue };
         let rel = e.path().strip_prefix(out).unwrap_or(e.path());
         listing.push((
-            rel.to_string_lossy().into_owned(),
+            crate::diag::display_path(rel),
             meta.len(),
             modified_ns(&meta),
         ));
     }
+    listing.sort();
     listing
 }
 
@@ -156,13 +157,6 @@ fn list_files(dir: &Path, keep: &mut dyn FnMut(&Path) -> bool, listing: &mut Vec
         listing.extend_from_slice(&meta.len().to_le_bytes());
         listing.extend_from_slice(&modified_ns(&meta).to_le_bytes());
     }
-}
-
-fn modified_ns(meta: &fs::Metadata) -> u128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
 }
 
 /// Where the system's fonts are, as the font scan looks for them.

@@ -99,8 +99,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let warnings = super::print_diagnostics(diagnostics);
     let (files, bytes) = staging.totals();
     let per_unit = staging.unit_totals();
-    // The old folder goes while the stamp is recorded; `_retired` waits for it at the end.
-    let _retired = match staging.commit() {
+    // The old folder goes while the stamp is recorded; `retired` waits for it at the end.
+    let crate::output::Committed {
+        listing,
+        retired: _retired,
+    } = match staging.commit() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("错误: {e}");
@@ -117,7 +120,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             files,
             bytes,
         };
-        stamp::record(&root, &out, inputs, report);
+        stamp::record(&root, &out, inputs, report, listing);
     }
     eprintln!(
         "构建完成：{} 个页面，{} 个栏目{}，共 {files} 个文件（{}），写入 {}，用时 {} 秒。",
