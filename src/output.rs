@@ -138,9 +138,6 @@ impl Sink for Discard {
     }
 }
 
-/// A file as written: path, size, modification time.
-type Written = (String, u64, u128);
-
 /// Every file of an output folder — path (with `/`), size in bytes, modification time in
 /// nanoseconds — sorted by path: what the build stamp compares.
 pub type Listing = Vec<(String, u64, u128)>;
@@ -160,7 +157,7 @@ pub struct Staging {
     dir: PathBuf,
     retired: PathBuf,
     /// Files written, in the order they were.
-    written: Mutex<Vec<Written>>,
+    written: Mutex<Listing>,
     /// Folders made so far (each file's folder is made once, not tried for every file).
     folders: Mutex<std::collections::HashSet<PathBuf>>,
     committed: bool,
@@ -310,12 +307,19 @@ impl Sink for Staging {
             Content::Bytes(b) => match self.link_unchanged(&f.path, b, &target) {
                 Some(meta) => Ok(meta),
                 None => {
-                    let mut file = fs::File::create(&target).map_err(io_err(&target))?;
+                    let mut file = create_new(&target).map_err(io_err(&target))?;
                     file.write_all(b).map_err(io_err(&target))?;
                     file.metadata()
                 }
             },
             Content::Copy(from) => {
+                // Never written through: it may be a link to the old folder's file.
+                match fs::remove_file(&target) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                        return Err(io_err(&target)(e));
+                    }
+                    _ => {}
+                }
                 fs::copy(from, &target).map_err(io_err(from))?;
                 fs::metadata(&target)
             }
@@ -327,6 +331,19 @@ impl Sink for Staging {
             modified_ns(&meta),
         ));
         Ok(())
+    }
+}
+
+/// A new file at `path`. A file already there (the same path handed over twice) is removed
+/// first, never written through: it may be a link to the old folder's file.
+fn create_new(path: &Path) -> io::Result<fs::File> {
+    let new = || fs::File::options().write(true).create_new(true).open(path);
+    match new() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            new()
+        }
+        made => made,
     }
 }
 
@@ -416,5 +433,45 @@ mod tests {
         assert!(write_site(&out, &bad).is_err());
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert!(!tmp.path().join(".public.fanzha-new").exists());
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_and_never_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let old = [
+            OutFile::bytes("same.html", "same"),
+            OutFile::bytes("edited.html", "old"),
+            OutFile::bytes("twice.html", "first"),
+        ];
+        write_site(&out, &old).unwrap();
+        // A build hands one path over twice, as it was and then changed, and fails.
+        let staging = Staging::begin(&out).unwrap();
+        staging.put(OutFile::bytes("twice.html", "first")).unwrap();
+        staging.put(OutFile::bytes("twice.html", "second")).unwrap();
+        drop(staging);
+        let read = |name: &str| fs::read_to_string(out.join(name)).unwrap();
+        assert_eq!(read("twice.html"), "first");
+        // A build that succeeds: the unchanged file is the old one, the edited one new.
+        #[cfg(unix)]
+        let inode = |name: &str| {
+            std::os::unix::fs::MetadataExt::ino(&fs::metadata(out.join(name)).unwrap())
+        };
+        #[cfg(unix)]
+        let (same, edited) = (inode("same.html"), inode("edited.html"));
+        let new = [
+            OutFile::bytes("same.html", "same"),
+            OutFile::bytes("edited.html", "new"),
+        ];
+        write_site(&out, &new).unwrap();
+        assert_eq!(
+            (read("same.html"), read("edited.html")),
+            ("same".into(), "new".into())
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            (inode("same.html") == same, inode("edited.html") == edited),
+            (true, false)
+        );
     }
 }
