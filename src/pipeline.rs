@@ -437,10 +437,18 @@ fn index_part_cached(
             .collect::<Result<Vec<_>, _>>()?;
         Ok(IndexPart::of(read))
     };
-    let blobs = cache.part(&key, || make().map(|part| vec![part.to_bytes()]))?;
-    match blobs.as_slice() {
-        [bytes] => IndexPart::from_bytes(bytes).map_or_else(make, Ok),
-        _ => make(),
+    // A part made now is used as it is, not read back from the bytes stored.
+    let mut made = None;
+    let blobs = cache.part(&key, || {
+        let part = make()?;
+        let bytes = part.to_bytes();
+        made = Some(part);
+        Ok(vec![bytes])
+    })?;
+    match (made, blobs.as_slice()) {
+        (Some(part), _) => Ok(part),
+        (None, [bytes]) => IndexPart::from_bytes(bytes).map_or_else(make, Ok),
+        (None, _) => make(),
     }
 }
 
