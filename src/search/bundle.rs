@@ -105,10 +105,8 @@ impl PageWords {
         let mut b = Vec::new();
         put_uint(&mut b, self.0.len() as u64);
         for (word, record) in &self.0 {
-            put_uint(&mut b, word.len() as u64);
-            b.extend_from_slice(word.as_bytes());
-            put_uint(&mut b, record.len() as u64);
-            b.extend_from_slice(record);
+            put_bytes(&mut b, word.as_bytes());
+            put_bytes(&mut b, record);
         }
         b
     }
@@ -143,9 +141,7 @@ impl Partial {
             postings.bytes.extend_from_slice(&bytes);
         }
     }
-}
 
-impl Partial {
     /// Appends `other`, whose pages are numbered from 0, as the pages from `base` on; they must
     /// all come after this partial's. Only the first page number of each word's postings is
     /// written anew: the rest are deltas.
