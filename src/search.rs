@@ -253,15 +253,7 @@ pub fn compress(data: &[u8]) -> Vec<u8> {
 
 /// The search bundle of pages read by [`PageIndex::read`], in any order: numbered by path, so
 /// the same pages give the same files.
-pub fn bundle(pages: Vec<PageIndex>) -> Result<Vec<OutFile>, Diagnostic> {
-    bundle_reusing(pages, &compress)
-}
-
-/// [`bundle`], its word-index chunks compressed by `compress`.
-pub fn bundle_reusing(
-    mut pages: Vec<PageIndex>,
-    compress: Compress<'_>,
-) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn bundle(mut pages: Vec<PageIndex>) -> Result<Vec<OutFile>, Diagnostic> {
     pages.sort_by(|a, b| a.record.path.cmp(&b.record.path));
     let paths: Vec<&str> = pages.iter().map(|p| p.record.path.as_str()).collect();
     let ranges = part_ranges(&paths);
@@ -272,7 +264,7 @@ pub fn bundle_reusing(
         .collect();
     use rayon::prelude::*;
     let parts = groups.into_par_iter().map(IndexPart::of).collect();
-    bundle_parts(parts, compress)
+    bundle_parts(parts, &compress)
 }
 
 /// Pages next to each other by path, read for the index and put together: what the build cache
