@@ -298,6 +298,29 @@ fn write_ledger(path: &Path, size: u64, builds: u64) -> io::Result<()> {
     fs::write(path, format!("{size} {builds}\n"))
 }
 
+/// Inputs per run on average. A run ends before an input whose name hashes to a multiple of
+/// this, so adding or removing an input changes only its own run, not every run after it.
+const PER_RUN: u64 = 64;
+
+/// How inputs named `names`, sorted, are cut into runs that are each kept as one part (the
+/// search index of 10,000 pages, the 公众号 articles' bodies): ranges of their indexes, in
+/// order, covering all. A build with one input edited then reads a few hundred parts, not one per
+/// input, and makes one again.
+pub fn runs(names: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for (i, name) in names.iter().enumerate().skip(1) {
+        if crate::shard::stable_hash(name).is_multiple_of(PER_RUN) {
+            ranges.push(start..i);
+            start = i;
+        }
+    }
+    if start < names.len() {
+        ranges.push(start..names.len());
+    }
+    ranges
+}
+
 /// What identifies the running fanzha: its version and its binary's size and modification time
 /// (a rebuilt fanzha may lay out or encode differently under the same version number). Every key
 /// includes it.
@@ -372,6 +395,33 @@ fn decode(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_input_added_changes_only_its_own_run() {
+        let paths: Vec<String> = (0..2000)
+            .map(|i| format!("cases/{i:05}/index.html"))
+            .collect();
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let ranges = runs(&refs);
+        // Every page in exactly one part, in order.
+        assert_eq!(ranges.first().map(|r| r.start), Some(0));
+        assert_eq!(ranges.last().map(|r| r.end), Some(paths.len()));
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        assert!((15..=60).contains(&ranges.len()), "{} parts", ranges.len());
+        // A page added in the middle: the parts as lists of paths, all but one the same.
+        let parts = |refs: &[&str]| -> Vec<Vec<String>> {
+            runs(refs)
+                .into_iter()
+                .map(|r| refs[r].iter().map(|p| p.to_string()).collect())
+                .collect()
+        };
+        let before = parts(&refs);
+        let mut added = refs.clone();
+        added.insert(1000, "cases/00999a/index.html");
+        let after = parts(&added);
+        let changed = after.iter().filter(|p| !before.contains(p)).count();
+        assert_eq!(changed, 1);
+    }
 
     #[test]
     fn stores_reuses_and_rebuilds_damaged_entries() {

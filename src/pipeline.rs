@@ -201,11 +201,12 @@ pub fn engine(model: &Model, theme: &Theme, cache: Arc<Cache>) -> Result<Engine,
 
 /// Runs one renderer, hands its files to `sink` and records what it made in `artifacts`.
 /// Returns its warnings, or every error it found. `engine` is needed by the kits that
-/// typeset ([`Kit::needs_engine`]).
+/// typeset ([`Kit::needs_engine`]); the others keep what they make in `cache`.
 pub fn render_kit(
     kit: Kit,
     model: &Model,
     engine: Option<&Engine>,
+    cache: &Cache,
     crop_marks: bool,
     artifacts: &mut Artifacts,
     sink: &dyn Sink,
@@ -248,7 +249,7 @@ pub fn render_kit(
         // The index is made from the site's pages, by render_site.
         Kit::Search => Ok(Vec::new()),
         Kit::Wechat => {
-            let made = crate::wechat::render(model);
+            let made = crate::wechat::render(model, cache);
             put_all(sink, made.files)?;
             artifacts.wechat = made.records;
             Ok(Vec::new())
@@ -338,7 +339,7 @@ pub fn render_site(
 }
 
 /// The search bundle of `site`. Each page's share of the index is kept in the cache under the
-/// page's HTML, each part of the index (a run of pages, see [`crate::search::part_ranges`])
+/// page's HTML, each part of the index (a run of pages, see [`crate::cache::runs`])
 /// under its pages', and the bundle under all of them: a site rebuilt unchanged is not indexed
 /// again, and one with a page edited reads only that page again and puts together the parts.
 pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
@@ -369,7 +370,7 @@ pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec
     let blobs = cache
         .get_or_make(crate::search::BUNDLE_DIR, &key, || {
             let paths: Vec<&str> = pages.iter().map(|p| p.0).collect();
-            let parts = crate::search::part_ranges(&paths)
+            let parts = crate::cache::runs(&paths)
                 .into_par_iter()
                 .map(|range| index_part_cached(cache, &id, &pages[range.clone()], &keys[range]))
                 .collect::<Result<Vec<_>, _>>()?;
@@ -542,13 +543,14 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
     {
         // The kits run at once, each on a thread of its own, and share the cores through
         // crate::jobs: one kit's last slow job no longer leaves a core idle.
-        let (model, engine) = (&model, engine.as_ref());
+        let (model, engine, cache) = (&model, engine.as_ref(), cache.as_ref());
         let tasks: Vec<Box<dyn FnOnce() -> (Artifacts, Result<_, _>) + Send>> = wanted
             .into_iter()
             .map(|kit| -> Box<dyn FnOnce() -> _ + Send> {
                 Box::new(move || {
                     let mut own = Artifacts::default();
-                    let result = render_kit(kit, model, engine, kits.crop_marks, &mut own, sink);
+                    let result =
+                        render_kit(kit, model, engine, cache, kits.crop_marks, &mut own, sink);
                     (own, result)
                 })
             })

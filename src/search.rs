@@ -256,7 +256,7 @@ pub fn compress(data: &[u8]) -> Vec<u8> {
 pub fn bundle(mut pages: Vec<PageIndex>) -> Result<Vec<OutFile>, Diagnostic> {
     pages.sort_by(|a, b| a.record.path.cmp(&b.record.path));
     let paths: Vec<&str> = pages.iter().map(|p| p.record.path.as_str()).collect();
-    let ranges = part_ranges(&paths);
+    let ranges = crate::cache::runs(&paths);
     let mut pages = pages.into_iter();
     let groups: Vec<Vec<PageIndex>> = ranges
         .iter()
@@ -269,7 +269,7 @@ pub fn bundle(mut pages: Vec<PageIndex>) -> Result<Vec<OutFile>, Diagnostic> {
 
 /// Pages next to each other by path, read for the index and put together: what the build cache
 /// keeps of a run of pages, so that a site with one page edited puts together a few hundred
-/// parts rather than every page's words (see [`part_ranges`]).
+/// parts rather than every page's words (see [`crate::cache::runs`]).
 pub struct IndexPart {
     partial: bundle::Partial,
 }
@@ -292,26 +292,6 @@ impl IndexPart {
     pub fn from_bytes(bytes: &[u8]) -> Option<IndexPart> {
         bundle::Partial::from_bytes(bytes).map(|partial| IndexPart { partial })
     }
-}
-
-/// Pages per part on average. A part ends before a page whose path hashes to a multiple of this,
-/// so adding or removing a page changes only its own part, not every part after it.
-const PAGES_PER_PART: u64 = 64;
-
-/// How `paths`, sorted, are cut into parts: ranges of their indexes, in order, covering all.
-pub fn part_ranges(paths: &[&str]) -> Vec<std::ops::Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut start = 0;
-    for (i, path) in paths.iter().enumerate().skip(1) {
-        if crate::shard::stable_hash(path).is_multiple_of(PAGES_PER_PART) {
-            ranges.push(start..i);
-            start = i;
-        }
-    }
-    if start < paths.len() {
-        ranges.push(start..paths.len());
-    }
-    ranges
 }
 
 /// The search bundle of `parts`, given in the order of their pages' paths.
@@ -431,36 +411,4 @@ fn is_browser_asset(rel: &str) -> bool {
 
 fn failure(msg: String) -> Diagnostic {
     Diagnostic::error(BUNDLE_DIR, format!("搜索索引: {msg}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::part_ranges;
-
-    #[test]
-    fn a_page_added_changes_only_its_own_part() {
-        let paths: Vec<String> = (0..2000)
-            .map(|i| format!("cases/{i:05}/index.html"))
-            .collect();
-        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-        let ranges = part_ranges(&refs);
-        // Every page in exactly one part, in order.
-        assert_eq!(ranges.first().map(|r| r.start), Some(0));
-        assert_eq!(ranges.last().map(|r| r.end), Some(paths.len()));
-        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
-        assert!((15..=60).contains(&ranges.len()), "{} parts", ranges.len());
-        // A page added in the middle: the parts as lists of paths, all but one the same.
-        let parts = |refs: &[&str]| -> Vec<Vec<String>> {
-            part_ranges(refs)
-                .into_iter()
-                .map(|r| refs[r].iter().map(|p| p.to_string()).collect())
-                .collect()
-        };
-        let before = parts(&refs);
-        let mut added = refs.clone();
-        added.insert(1000, "cases/00999a/index.html");
-        let after = parts(&added);
-        let changed = after.iter().filter(|p| !before.contains(p)).count();
-        assert_eq!(changed, 1);
-    }
 }

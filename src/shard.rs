@@ -44,8 +44,8 @@ impl Shard {
     }
 }
 
-/// FNV-1a over the id's bytes (also what cuts the search index into parts): the same on every machine, in every version of Rust (the
-/// standard library's hasher promises neither).
+/// FNV-1a over the id's bytes (also what cuts the cache's runs, [`crate::cache::runs`]): the same
+/// on every machine, in every version of Rust (the standard library's hasher promises neither).
 pub(crate) fn stable_hash(id: &str) -> u64 {
     id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)

@@ -151,8 +151,9 @@ impl Builder {
             return None;
         }
         let (pipeline_kit, what) = kit.renderer();
+        let cache = pipeline::cache(model, false);
         if self.engine.is_none() && pipeline_kit.needs_engine() {
-            match pipeline::engine(model, theme, pipeline::cache(model, false)) {
+            match pipeline::engine(model, theme, cache.clone()) {
                 Ok(e) => self.engine = Some(e),
                 Err(d) => return Some(failed(vec![d])),
             }
@@ -162,6 +163,7 @@ impl Builder {
             pipeline_kit,
             model,
             self.engine.as_ref(),
+            &cache,
             false,
             &mut self.downloads,
             &files,

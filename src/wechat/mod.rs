@@ -7,12 +7,13 @@
 pub mod style;
 
 use crate::artifact::{ArticleRecord, paths};
+use crate::cache::{Cache, Key};
 use crate::channels::hotlines;
 use crate::config::Config;
 use crate::content::{Kind, KindData, Model, Page};
 use crate::diag::display_path;
 use crate::output::OutFile;
-use style::{RED, of};
+use style::{Body, RED, of};
 
 /// The 公众号 kit: articles and their records.
 pub struct WechatKit {
@@ -91,16 +92,24 @@ fn read_more(config: &Config, path: &str) -> Option<String> {
     config.base_url.as_ref().map(|b| format!("{b}{path}"))
 }
 
-/// The body of the page at `page_dir`, cleaned for the article at `file`.
-fn body_part(a: &mut Article, html: &str, page_dir: &str) {
-    let body = style::clean_body(html, page_dir, &a.file);
+/// A page body, cleaned for the article (see [`clean_bodies`]).
+fn body_part(a: &mut Article, body: Body) {
     if !body.html.trim().is_empty() {
         a.parts.push(body.html);
     }
     a.images.extend(body.images);
 }
 
-fn article_of(model: &Model, p: &Page) -> Option<Article> {
+/// Whether page `p` has an article: scam, case and guide pages do.
+fn has_article(p: &Page) -> bool {
+    matches!(
+        p.kind,
+        KindData::Scam { .. } | KindData::Case { .. } | KindData::Guide { .. }
+    )
+}
+
+/// The article of page `p` (which [`has_article`]), around its cleaned `body`.
+fn article_of(model: &Model, p: &Page, body: Body) -> Article {
     let section = model.sections[p.section].title.clone();
     let mut a = Article {
         file: paths::wechat_article(&p.path),
@@ -120,7 +129,7 @@ fn article_of(model: &Model, p: &Page) -> Option<Article> {
             a.parts.push(list(true, &fields.steps));
             a.parts.push(h2("识别要点"));
             a.parts.push(list(false, &fields.red_flags));
-            body_part(&mut a, &p.content, &page_dir(p));
+            body_part(&mut a, body);
             a.parts.push(h2("怎么办"));
             a.parts.push(list(false, &fields.actions));
             a.parts.push(h2("千万不要"));
@@ -133,7 +142,7 @@ fn article_of(model: &Model, p: &Page) -> Option<Article> {
                 crate::zh::loss_text(fields.loss)
             );
             a.parts.push(tag("p", &esc(&facts)));
-            body_part(&mut a, &p.content, &page_dir(p));
+            body_part(&mut a, body);
             if let KindData::Scam { fields: s, .. } = &model.pages[*scam].kind {
                 a.parts.push(rule_box(&model.pages[*scam].title, &s.rule));
             }
@@ -141,11 +150,11 @@ fn article_of(model: &Model, p: &Page) -> Option<Article> {
         }
         KindData::Guide { fields, .. } => {
             a.parts.push(rule_box("要点", &fields.summary));
-            body_part(&mut a, &p.content, &page_dir(p));
+            body_part(&mut a, body);
         }
-        _ => return None,
+        _ => {}
     }
-    Some(a)
+    a
 }
 
 /// Pictures in a page body are relative to the page's own folder (`cases/a/`).
@@ -166,7 +175,8 @@ fn home_article(model: &Model) -> Article {
         images: Vec::new(),
     };
     a.parts.push(rule_box(&c.issuer.name, &c.campaign.slogan));
-    body_part(&mut a, &home.content, "");
+    let body = style::clean_body(&home.content, "", &a.file);
+    body_part(&mut a, body);
     let rules: Vec<String> = model
         .pages_of(Kind::Scam)
         .into_iter()
@@ -206,19 +216,84 @@ font-family:-apple-system,BlinkMacSystemFont,'PingFang SC','Microsoft YaHei',san
 }
 
 /// Every article, the home's first, then the pages in site order; the pages' on every core (a
-/// campaign of 10,000 case bulletins has as many articles).
-pub fn render(model: &Model) -> WechatKit {
+/// campaign of 10,000 case bulletins has as many articles), their bodies through `cache`.
+pub fn render(model: &Model, cache: &Cache) -> WechatKit {
     use rayon::prelude::*;
     let hotlines = hotline_block(&model.config);
     let home = finish(&model.config, &hotlines, home_article(model));
-    let pages: Vec<(OutFile, ArticleRecord)> = model
-        .pages
-        .par_iter()
-        .filter_map(|p| article_of(model, p))
-        .map(|a| finish(&model.config, &hotlines, a))
+    let pages: Vec<&Page> = model.pages.iter().filter(|p| has_article(p)).collect();
+    let bodies = clean_bodies(&pages, cache);
+    let pages: Vec<(OutFile, ArticleRecord)> = pages
+        .into_par_iter()
+        .zip(bodies)
+        .map(|(p, body)| finish(&model.config, &hotlines, article_of(model, p, body)))
         .collect();
     let (files, records) = std::iter::once(home).chain(pages).unzip();
     WechatKit { files, records }
+}
+
+/// The bodies of `pages`, in their order, cleaned for their articles ([`style::clean_body`]
+/// parses each page's HTML: the costliest part of an article). They are kept in `cache` in runs
+/// of pages next to each other by article path ([`crate::cache::runs`]), so a campaign with one
+/// page edited cleans that page's run again and reads the other runs.
+fn clean_bodies(pages: &[&Page], cache: &Cache) -> Vec<Body> {
+    use rayon::prelude::*;
+    let files: Vec<String> = pages
+        .iter()
+        .map(|p| paths::wechat_article(&p.path))
+        .collect();
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_unstable_by(|&a, &b| files[a].cmp(&files[b]));
+    let names: Vec<&str> = order.iter().map(|&i| files[i].as_str()).collect();
+    let id = crate::cache::program_id();
+    let runs: Vec<Vec<Body>> = crate::cache::runs(&names)
+        .into_par_iter()
+        .map(|run| {
+            let run: Vec<(&Page, &str)> = order[run]
+                .iter()
+                .map(|&i| (pages[i], files[i].as_str()))
+                .collect();
+            clean_run(&run, &id, cache)
+        })
+        .collect();
+    let mut bodies: Vec<Option<Body>> = (0..pages.len()).map(|_| None).collect();
+    for (i, body) in order.into_iter().zip(runs.into_iter().flatten()) {
+        bodies[i] = Some(body);
+    }
+    bodies.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// The bodies of a run of pages (each with its article's path) cleaned, from `cache` when a build
+/// before cleaned the same bodies for the same articles. An entry that does not read back as as
+/// many bodies is made again.
+fn clean_run(run: &[(&Page, &str)], id: &[u8], cache: &Cache) -> Vec<Body> {
+    let clean = || -> Vec<Body> {
+        run.iter()
+            .map(|(p, file)| style::clean_body(&p.content, &page_dir(p), file))
+            .collect()
+    };
+    // What clean_body reads: the article's path, the page's folder (its path) and its HTML.
+    let key = Key::of_iter(
+        [id, b"wechat-bodies".as_slice()].into_iter().chain(
+            run.iter()
+                .flat_map(|(p, file)| [file.as_bytes(), p.path.as_bytes(), p.content.as_bytes()]),
+        ),
+    );
+    let mut made = None;
+    let stored = cache.part(&key, || {
+        let bodies = clean();
+        let bytes = serde_json::to_vec(&bodies).expect("bodies serialize");
+        made = Some(bodies);
+        Ok::<_, std::convert::Infallible>(vec![bytes])
+    });
+    if let Some(bodies) = made {
+        return bodies;
+    }
+    let read = match stored.as_deref() {
+        Ok([bytes]) => serde_json::from_slice::<Vec<Body>>(bytes).ok(),
+        _ => None,
+    };
+    read.filter(|b| b.len() == run.len()).unwrap_or_else(clean)
 }
 
 /// The article as its file and record.

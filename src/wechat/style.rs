@@ -81,6 +81,7 @@ const TAGS: &[&str] = &[
 ];
 
 /// A page body cleaned for an article, and the site paths of the pictures it shows.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     pub html: String,
     pub images: Vec<String>,
