@@ -3,7 +3,7 @@
 //! the whole build succeeded, so a failed build leaves the previous site as it was. A list of
 //! what fanzha wrote is kept inside, so it never clobbers a folder it did not make.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -67,35 +67,38 @@ pub fn check_ownership(out: &Path, force: bool) -> Result<(), OutputError> {
     if force || !out.exists() {
         return Ok(());
     }
-    let listed: BTreeSet<String> = match fs::read_to_string(out.join(OWNERSHIP_FILE)) {
-        Ok(text) => text.lines().map(str::to_string).collect(),
-        Err(_) => BTreeSet::new(),
-    };
+    // Read on every build over 30,000 files: paths are looked up as they are, not copied.
+    let text = fs::read_to_string(out.join(OWNERSHIP_FILE)).unwrap_or_default();
+    let listed: HashSet<&str> = text.lines().collect();
     let mut foreign = Vec::new();
-    for entry in walkdir::WalkDir::new(out).sort_by_file_name().min_depth(1) {
+    for entry in walkdir::WalkDir::new(out).min_depth(1) {
         let entry = entry.map_err(|e| io_err(out)(e.into()))?;
         if entry.file_type().is_dir() {
             continue;
         }
-        let rel = crate::diag::display_path(entry.path().strip_prefix(out).expect("inside out"));
-        if rel != OWNERSHIP_FILE && !listed.contains(&rel) {
-            foreign.push(rel);
+        let rel = entry.path().strip_prefix(out).expect("inside out");
+        let ours = match rel.to_str() {
+            Some(rel) if std::path::MAIN_SEPARATOR == '/' => {
+                rel == OWNERSHIP_FILE || listed.contains(rel)
+            }
+            _ => {
+                let rel = crate::diag::display_path(rel);
+                rel == OWNERSHIP_FILE || listed.contains(rel.as_str())
+            }
+        };
+        if !ours {
+            foreign.push(crate::diag::display_path(rel));
         }
     }
     if foreign.is_empty() {
-        Ok(())
-    } else {
-        let examples = foreign
-            .iter()
-            .take(3)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ");
-        Err(OutputError::NotOurs {
-            dir: crate::diag::display_path(out),
-            examples,
-        })
+        return Ok(());
     }
+    foreign.sort();
+    foreign.truncate(3);
+    Err(OutputError::NotOurs {
+        dir: crate::diag::display_path(out),
+        examples: foreign.join(", "),
+    })
 }
 
 /// Where a build hands its files as it makes them: the staging folder of `build`, memory for
