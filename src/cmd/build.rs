@@ -50,10 +50,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let root = super::root_arg(args.root);
     let out = args.output.unwrap_or_else(|| root.join("public"));
-    if let Err(e) = output::check_ownership(&out, args.force) {
-        eprintln!("错误: {e}");
-        return Ok(ExitCode::from(1));
-    }
     let options = pipeline::Options {
         base_url: args.base_url,
         kits: pipeline::Kits::from_args(&args.skip, args.crop_marks),
@@ -61,17 +57,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         shard: args.shard.unwrap_or_default(),
         date: args.date,
     };
-    let inputs = (!args.no_cache).then(|| {
-        // The build date decides this week's theme: a new day is a new build.
-        let described = format!(
-            "{:?} {:?} {} {}",
-            options.base_url,
-            options.kits,
-            options.shard,
-            options.build_date()
-        );
-        stamp::inputs(&root, &out, &described)
+    // Two walks, of the old output and of the campaign: each on a core of its own.
+    let (owned, inputs) = std::thread::scope(|s| {
+        let owned = s.spawn(|| output::check_ownership(&out, args.force));
+        let inputs = (!args.no_cache).then(|| {
+            // The build date decides this week's theme: a new day is a new build.
+            let described = format!(
+                "{:?} {:?} {} {}",
+                options.base_url,
+                options.kits,
+                options.shard,
+                options.build_date()
+            );
+            stamp::inputs(&root, &out, &described)
+        });
+        let owned = owned
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (owned, inputs)
     });
+    if let Err(e) = owned {
+        eprintln!("错误: {e}");
+        return Ok(ExitCode::from(1));
+    }
     if let Some(report) = inputs.as_ref().and_then(|k| stamp::current(&root, &out, k)) {
         up_to_date(&report, &out, start);
         return Ok(ExitCode::SUCCESS);
