@@ -343,49 +343,100 @@ pub struct Jpeg {
 /// at most `max_bytes` each. A long document (the handbook) makes several long pictures of as many
 /// pages as the first page's size says fit in `max_bytes`, with room to spare; a picture that
 /// still comes out too large is cut in two, and a single page that does not fit is encoded at the
-/// best of a few lower qualities that fits. Only one picture's pages are in memory at a time.
+/// best of a few lower qualities that fits. Only one picture's pages are in memory at a time, in
+/// one buffer that the JPEG encoder reads as it is.
 pub fn jpeg_pages(pages: &[typst_layout::Page], width_px: u32, max_bytes: usize) -> Vec<Jpeg> {
-    let Some(first) = pages.first().map(|p| page_rgb(p, width_px)) else {
+    let Some(first) = pages.first() else {
         return Vec::new();
     };
+    let mut group = Rows::default();
+    group.push(first, width_px);
     if pages.len() == 1 {
-        return vec![encode_jpeg(&[first], width_px, max_bytes)];
+        return vec![encode_jpeg(&group.rgb, group.height(), width_px, max_bytes)];
     }
-    let alone = encode_jpeg(std::slice::from_ref(&first), width_px, 0)
+    let alone = encode_jpeg(&group.rgb, group.height(), width_px, 0)
         .bytes
         .len();
     let per = (max_bytes / 4 * 3 / alone.max(1))
-        .min((MAX_SIDE / first.0.max(1)) as usize)
+        .min((MAX_SIDE / group.height().max(1)) as usize)
         .clamp(1, pages.len());
-    let mut first = Some(first);
-    pages
-        .chunks(per)
-        .flat_map(|group| {
-            let rendered: Vec<(u32, Vec<u8>)> = group
-                .iter()
-                .map(|p| first.take().unwrap_or_else(|| page_rgb(p, width_px)))
-                .collect();
-            long_jpegs(&rendered, width_px, max_bytes)
-        })
-        .collect()
+    let page_bytes = group.rgb.len();
+    let mut made = Vec::new();
+    for (i, chunk) in pages.chunks(per).enumerate() {
+        // The first page is rendered already.
+        let rest = if i == 0 { &chunk[1..] } else { chunk };
+        if i > 0 {
+            group = Rows::default();
+        }
+        group.rgb.reserve_exact(page_bytes * rest.len());
+        for page in rest {
+            group.push(page, width_px);
+        }
+        made.extend(long_jpegs(&group.heights, &group.rgb, width_px, max_bytes));
+    }
+    made
 }
 
-/// `pages` as one picture, or — when that comes out over `max_bytes` — as the pictures of each
-/// half; a single page at a lower quality if need be.
-fn long_jpegs(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Vec<Jpeg> {
-    if pages.len() == 1 {
-        return vec![encode_jpeg(pages, width_px, max_bytes)];
+/// Pages rendered one under another as RGB rows: each page's height, and the pixels.
+#[derive(Default)]
+struct Rows {
+    heights: Vec<u32>,
+    rgb: Vec<u8>,
+}
+
+impl Rows {
+    fn height(&self) -> u32 {
+        self.heights.iter().sum()
+    }
+
+    /// Renders `page` `width_px` wide below the pages already there. Typst paints pages opaque,
+    /// so the premultiplied pixels are the colours; a page a pixel narrower from rounding is
+    /// padded white.
+    fn push(&mut self, page: &typst_layout::Page, width_px: u32) {
+        let pt = page.frame.width().to_pt() as f32;
+        let options = typst_render::RenderOptions {
+            pixel_per_pt: typst::utils::Scalar::new(f64::from(width_px as f32 / pt)),
+            render_bleed: false,
+        };
+        let pixmap = typst_render::render(page, &options);
+        let w = pixmap.width() as usize;
+        self.rgb
+            .reserve_exact(width_px as usize * pixmap.height() as usize * 3);
+        for row in pixmap.data().chunks_exact(w * 4) {
+            for x in 0..width_px as usize {
+                match row.get(x * 4..x * 4 + 3) {
+                    Some(px) => self.rgb.extend_from_slice(px),
+                    None => self.rgb.extend_from_slice(&[255, 255, 255]),
+                }
+            }
+        }
+        self.heights.push(pixmap.height());
+    }
+}
+
+/// Pages (of `heights`, their RGB rows in `rgb`) as one picture, or — when that comes out over
+/// `max_bytes` — as the pictures of each half; a single page at a lower quality if need be.
+fn long_jpegs(heights: &[u32], rgb: &[u8], width_px: u32, max_bytes: usize) -> Vec<Jpeg> {
+    let height: u32 = heights.iter().sum();
+    if heights.len() == 1 {
+        return vec![encode_jpeg(rgb, height, width_px, max_bytes)];
     }
     // Pages of other heights than the first can make a group too tall for one picture.
-    if pages.iter().map(|(h, _)| h).sum::<u32>() <= MAX_SIDE {
-        let whole = encode_jpeg(pages, width_px, 0);
+    if height <= MAX_SIDE {
+        let whole = encode_jpeg(rgb, height, width_px, 0);
         if whole.bytes.len() <= max_bytes {
             return vec![whole];
         }
     }
-    let half = pages.len() / 2;
-    let mut made = long_jpegs(&pages[..half], width_px, max_bytes);
-    made.extend(long_jpegs(&pages[half..], width_px, max_bytes));
+    let half = heights.len() / 2;
+    let cut = heights[..half].iter().sum::<u32>() as usize * width_px as usize * 3;
+    let mut made = long_jpegs(&heights[..half], &rgb[..cut], width_px, max_bytes);
+    made.extend(long_jpegs(
+        &heights[half..],
+        &rgb[cut..],
+        width_px,
+        max_bytes,
+    ));
     made
 }
 
@@ -393,41 +444,9 @@ fn long_jpegs(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Vec<
 /// it at 1080 pixels wide).
 const MAX_SIDE: u32 = 65_000;
 
-/// One page as RGB rows `width_px` wide: its height and pixels. Typst paints pages opaque, so the
-/// premultiplied pixels are the colours; a page a pixel narrower from rounding is padded white.
-fn page_rgb(page: &typst_layout::Page, width_px: u32) -> (u32, Vec<u8>) {
-    let pt = page.frame.width().to_pt() as f32;
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(f64::from(width_px as f32 / pt)),
-        render_bleed: false,
-    };
-    let pixmap = typst_render::render(page, &options);
-    let w = pixmap.width() as usize;
-    let mut rgb = Vec::with_capacity(width_px as usize * pixmap.height() as usize * 3);
-    for row in pixmap.data().chunks_exact(w * 4) {
-        for x in 0..width_px as usize {
-            match row.get(x * 4..x * 4 + 3) {
-                Some(px) => rgb.extend_from_slice(px),
-                None => rgb.extend_from_slice(&[255, 255, 255]),
-            }
-        }
-    }
-    (pixmap.height(), rgb)
-}
-
-/// Pages one under another as a JPEG at quality 85; with `max_bytes` (not 0), at the best of a
-/// few lower qualities that fits, else the lowest.
-fn encode_jpeg(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Jpeg {
-    let height = pages.iter().map(|(h, _)| h).sum();
-    let rgb: std::borrow::Cow<[u8]> = match pages {
-        [(_, px)] => px.as_slice().into(),
-        _ => pages
-            .iter()
-            .map(|(_, px)| px.as_slice())
-            .collect::<Vec<_>>()
-            .concat()
-            .into(),
-    };
+/// RGB rows `width_px` wide and `height` high as a JPEG at quality 85; with `max_bytes` (not 0),
+/// at the best of a few lower qualities that fits, else the lowest.
+fn encode_jpeg(rgb: &[u8], height: u32, width_px: u32, max_bytes: usize) -> Jpeg {
     let ladder: &[u8] = if max_bytes == 0 {
         &[85]
     } else {
@@ -443,7 +462,7 @@ fn encode_jpeg(pages: &[(u32, Vec<u8>)], width_px: u32, max_bytes: usize) -> Jpe
         // Sides are at most MAX_SIDE pixels, within JPEG's 16 bits.
         jpeg_encoder::Encoder::new(&mut out, quality)
             .encode(
-                &rgb,
+                rgb,
                 width_px as u16,
                 height as u16,
                 jpeg_encoder::ColorType::Rgb,
