@@ -16,7 +16,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Report};
 use crate::output::{OutFile, Sink};
 use crate::site::theme::Theme;
-use crate::typeset::Engine;
+use crate::typeset::{Engine, Fonts};
 
 /// Which outputs a run makes beyond the site, and how.
 #[derive(Clone, Copy, Debug)]
@@ -194,8 +194,22 @@ pub fn cache(model: &Model, no_cache: bool) -> Arc<Cache> {
 /// The Typst engine for the theme's templates and the campaign's fonts, keeping its products
 /// in `cache`.
 pub fn engine(model: &Model, theme: &Theme, cache: Arc<Cache>) -> Result<Engine, Diagnostic> {
-    let fonts = model.root.join("fonts");
-    let engine = Engine::new(&theme.dir, Some(&fonts), &model.config.print.fonts)?;
+    engine_with(model, theme, cache, campaign_fonts(&model.root))
+}
+
+/// The fonts a campaign's engine can use: its `fonts/` folder, then the system's.
+fn campaign_fonts(root: &Path) -> Fonts {
+    Fonts::scan(Some(&root.join("fonts")))
+}
+
+/// [`engine`] with the fonts scanned already.
+fn engine_with(
+    model: &Model,
+    theme: &Theme,
+    cache: Arc<Cache>,
+    fonts: Fonts,
+) -> Result<Engine, Diagnostic> {
+    let engine = Engine::with_fonts(&theme.dir, fonts, &model.config.print.fonts)?;
     Ok(engine.with_cache(cache))
 }
 
@@ -500,24 +514,12 @@ fn put_all(sink: &dyn Sink, files: Vec<OutFile>) -> Result<(), Vec<Diagnostic>> 
     })
 }
 
-/// The whole run: every problem of every stage is reported together.
-pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, Report> {
-    let Loaded {
-        mut model,
-        theme,
-        warnings,
-    } = load(root, options.base_url.as_deref())?;
-    let mut report = Report {
-        diagnostics: warnings,
-    };
-    let shard = options.shard;
-    model.shard = shard;
-    let sink = &ShardSink { inner: sink, shard };
+/// The kits a run makes: those asked for, less what another shard makes.
+fn kits_of(options: &Options) -> Kits {
     let mut kits = options.kits;
-    // The merge indexes the whole site; share cards are made by the campaign's shard, and the
-    // pages of every shard show them.
-    let share_cards_elsewhere = kits.share && !shard.owns_campaign();
+    let shard = options.shard;
     if !shard.is_whole() {
+        // The merge indexes the whole site.
         kits.search = false;
         // The campaign's own outputs: one shard makes them.
         let campaign = shard.owns_campaign();
@@ -526,14 +528,42 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
         kits.sms &= campaign;
         kits.broadcast &= campaign;
     }
-    let cache = cache(&model, options.no_cache);
+    kits
+}
+
+/// The whole run: every problem of every stage is reported together.
+pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, Report> {
+    let kits = kits_of(options);
     let wanted = kits.wanted();
-    let engine = if wanted.iter().any(|k| k.needs_engine()) {
-        Some(engine(&model, &theme, cache.clone()).map_err(|d| Report {
-            diagnostics: vec![d],
-        })?)
-    } else {
-        None
+    // Scanning the fonts waits on nothing the content gives, so it runs while the content loads.
+    let needs_engine = wanted.iter().any(|k| k.needs_engine());
+    let (loaded, fonts) = std::thread::scope(|s| {
+        let fonts = needs_engine.then(|| s.spawn(|| campaign_fonts(root)));
+        let loaded = load(root, options.base_url.as_deref());
+        (loaded, fonts.map(|f| f.join().expect("the font scan panicked")))
+    });
+    let Loaded {
+        mut model,
+        theme,
+        warnings,
+    } = loaded?;
+    let mut report = Report {
+        diagnostics: warnings,
+    };
+    let shard = options.shard;
+    model.shard = shard;
+    let sink = &ShardSink { inner: sink, shard };
+    // The merge indexes the whole site; share cards are made by the campaign's shard, and the
+    // pages of every shard show them.
+    let share_cards_elsewhere = options.kits.share && !shard.owns_campaign();
+    let cache = cache(&model, options.no_cache);
+    let engine = match fonts {
+        Some(fonts) => Some(
+            engine_with(&model, &theme, cache.clone(), fonts).map_err(|d| Report {
+                diagnostics: vec![d],
+            })?,
+        ),
+        None => None,
     };
     let mut artifacts = Artifacts {
         share_cards: share_cards_elsewhere,

@@ -29,6 +29,22 @@ pub const DEFAULT_FONTS: &[&str] = &[
     "WenQuanYi Zen Hei",
 ];
 
+/// The fonts an engine can use: the campaign's `fonts/` folder first, then the system's.
+/// Scanning them parses every font file's tables, a tenth of a second that nothing else waits
+/// on, so a build does it on a thread of its own.
+pub struct Fonts(FontStore);
+
+impl Fonts {
+    pub fn scan(font_dir: Option<&Path>) -> Fonts {
+        let mut store = FontStore::new();
+        if let Some(dir) = font_dir.filter(|d| d.is_dir()) {
+            store.extend(mapped::map_faces(typst_kit::fonts::scan(dir)));
+        }
+        store.extend(mapped::map_faces(typst_kit::fonts::system()));
+        Fonts(store)
+    }
+}
+
 /// The compiled-once state of a build: templates and other files of the theme, fonts.
 pub struct Engine {
     dir: PathBuf,
@@ -78,6 +94,16 @@ impl Engine {
         font_dir: Option<&Path>,
         wanted: &[String],
     ) -> Result<Engine, Diagnostic> {
+        Engine::with_fonts(theme_dir, Fonts::scan(font_dir), wanted)
+    }
+
+    /// [`Engine::new`] with the fonts scanned already (a build scans them while it loads the
+    /// content).
+    pub fn with_fonts(
+        theme_dir: &Path,
+        fonts: Fonts,
+        wanted: &[String],
+    ) -> Result<Engine, Diagnostic> {
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
         let typst_dirs =
@@ -110,11 +136,7 @@ impl Engine {
                 files.insert(id, Bytes::new(bytes));
             }
         }
-        let mut store = FontStore::new();
-        if let Some(dir) = font_dir.filter(|d| d.is_dir()) {
-            store.extend(mapped::map_faces(typst_kit::fonts::scan(dir)));
-        }
-        store.extend(mapped::map_faces(typst_kit::fonts::system()));
+        let store = fonts.0;
         let wanted: Vec<String> = if wanted.is_empty() {
             DEFAULT_FONTS.iter().map(|s| s.to_string()).collect()
         } else {
