@@ -523,9 +523,10 @@ pub fn png_palette(
         .chunks_exact(4)
         .map(|p| [p[0], p[1], p[2]])
         .collect();
+    // Flat artwork comes in runs of one colour: each run is counted and looked up once.
     let mut counts: HashMap<[u8; 3], usize> = HashMap::new();
-    for p in &pixels {
-        *counts.entry(*p).or_default() += 1;
+    for run in pixels.chunk_by(|a, b| a == b) {
+        *counts.entry(run[0]).or_default() += run.len();
     }
     let mut by_count: Vec<([u8; 3], usize)> = counts.iter().map(|(c, n)| (*c, *n)).collect();
     by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -545,7 +546,10 @@ pub fn png_palette(
             .unwrap_or(0) as u8
     };
     let index: HashMap<[u8; 3], u8> = counts.keys().map(|c| (*c, nearest(c))).collect();
-    let indices: Vec<u8> = pixels.iter().map(|p| index[p]).collect();
+    let mut indices: Vec<u8> = Vec::with_capacity(pixels.len());
+    for run in pixels.chunk_by(|a, b| a == b) {
+        indices.resize(indices.len() + run.len(), index[&run[0]]);
+    }
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Indexed);
