@@ -20,19 +20,30 @@ pub const STACK: usize = 16 * 1024 * 1024;
 /// several documents, such as one unit's materials) the items are made one after another on the
 /// job's own thread and slot.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    map_heaviest_first(items, |_| 0, f)
+}
+
+/// [`map`], starting the items of most `weight` first (in order among equals): a long document
+/// started last keeps one core busy after the others have run out of work. The results are in
+/// the items' order all the same.
+pub fn map_heaviest_first<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     if IN_JOB.get() {
         return items.iter().map(f).collect();
     }
+    let order = heaviest_first(items, weight);
     let workers = cores().min(items.len());
     let next = AtomicUsize::new(0);
     let work = || {
         let mut made = Vec::new();
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else {
+            let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 return made;
             };
-            made.push((i, job(|| f(item))));
+            made.push((i, job(|| f(&items[i]))));
         }
     };
     let mut made: Vec<(usize, R)> = std::thread::scope(|s| {
@@ -51,6 +62,13 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     });
     made.sort_unstable_by_key(|(i, _)| *i);
     made.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The items' indices, those of most `weight` first, in order among equals.
+fn heaviest_first<T>(items: &[T], weight: impl Fn(&T) -> usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weight(&items[i])));
+    order
 }
 
 /// Runs each of `tasks` on a thread of its own (without taking a slot: a task that typesets
@@ -129,6 +147,16 @@ mod tests {
         assert_eq!(
             map(&items, |i| i * 2),
             (0..100).map(|i| i * 2).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn the_heaviest_items_start_first_and_results_keep_the_items_order() {
+        let pages = [1, 48, 2, 1, 56, 2];
+        assert_eq!(heaviest_first(&pages, |p| *p), vec![4, 1, 2, 5, 0, 3]);
+        assert_eq!(
+            map_heaviest_first(&pages, |p| *p, |p| p * 10),
+            [10, 480, 20, 10, 560, 20]
         );
     }
 

@@ -103,6 +103,17 @@ impl Job {
     pub fn material(&self) -> Material {
         self.data.material()
     }
+
+    /// About how many pages it comes out as, so that the long documents start first.
+    pub fn expected_pages(&self) -> usize {
+        match (self.pages, &self.data) {
+            (Pages::Exactly(n), _) => n,
+            // The handbook: tens of pages.
+            (Pages::MultipleOf4, _) => 32,
+            (Pages::Any, Data::Letter(l)) => l.students.len().max(1),
+            (Pages::Any, _) => 2,
+        }
+    }
 }
 
 /// How many pages a material must come out as.

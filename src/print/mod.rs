@@ -114,9 +114,10 @@ fn make_all(
     crop_marks: bool,
     sink: &dyn Sink,
 ) -> Result<Vec<kit::Handed>, Vec<Diagnostic>> {
-    let results: Vec<Result<kit::Handed, Diagnostic>> = crate::jobs::map(jobs, |job| {
-        make(model, engine, job, crop_marks).and_then(|m| kit::hand_over(m, sink))
-    });
+    let results: Vec<Result<kit::Handed, Diagnostic>> =
+        crate::jobs::map_heaviest_first(jobs, Job::expected_pages, |job| {
+            make(model, engine, job, crop_marks).and_then(|m| kit::hand_over(m, sink))
+        });
     let mut made = Vec::new();
     let mut errors = Vec::new();
     for r in results {
