@@ -540,7 +540,10 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
     let (loaded, fonts) = std::thread::scope(|s| {
         let fonts = needs_engine.then(|| s.spawn(|| campaign_fonts(root)));
         let loaded = load(root, options.base_url.as_deref());
-        (loaded, fonts.map(|f| f.join().expect("the font scan panicked")))
+        (
+            loaded,
+            fonts.map(|f| f.join().expect("the font scan panicked")),
+        )
     });
     let Loaded {
         mut model,
@@ -553,8 +556,7 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
     let shard = options.shard;
     model.shard = shard;
     let sink = &ShardSink { inner: sink, shard };
-    // The merge indexes the whole site; share cards are made by the campaign's shard, and the
-    // pages of every shard show them.
+    // Share cards are made by the campaign's shard, and the pages of every shard show them.
     let share_cards_elsewhere = options.kits.share && !shard.owns_campaign();
     let cache = cache(&model, options.no_cache);
     let engine = match fonts {
