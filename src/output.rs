@@ -272,8 +272,9 @@ impl Staging {
 }
 
 /// Removes `dir` and everything in it, folders on every core: the unlinks in one folder wait
-/// on each other, those in different folders do not. The old output of 10,000 pages (30,000
-/// files) goes in about two thirds of `remove_dir_all`'s time. A link is removed, never followed.
+/// on each other, those in different folders do not (on tmpfs, the 10,000 page folders of a
+/// generated campaign's `cases/` took 0.26 s with `rm -rf`, 0.17 s as two halves at once). A
+/// link is removed, never followed.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
