@@ -274,9 +274,13 @@ impl Staging {
 /// Removes `dir` and everything in it, folders on every core: the unlinks in one folder wait
 /// on each other, those in different folders do not (on tmpfs, the 10,000 page folders of a
 /// generated campaign's `cases/` took 0.26 s with `rm -rf`, 0.17 s as two halves at once). A
-/// link is removed, never followed.
+/// link is removed, never followed, `dir` itself included (an output folder that was a link to
+/// another folder leaves that folder as it was).
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
+    if !fs::symlink_metadata(dir)?.is_dir() {
+        return fs::remove_file(dir);
+    }
     let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.into_par_iter().try_for_each(|e| {
         if e.file_type()?.is_dir() {
@@ -433,6 +437,31 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_a_tree_removes_links_and_never_follows_them() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let kept = tmp.path().join("kept");
+        fs::create_dir_all(kept.join("inner")).unwrap();
+        fs::write(kept.join("inner/file.txt"), "mine").unwrap();
+        let tree = tmp.path().join("tree");
+        fs::create_dir_all(tree.join("a/b")).unwrap();
+        fs::write(tree.join("a/b/index.html"), "x").unwrap();
+        symlink(&kept, tree.join("a/link")).unwrap();
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        // An output folder that is itself a link: the link goes, its target stays.
+        let top = tmp.path().join("top");
+        symlink(&kept, &top).unwrap();
+        remove_tree(&top).unwrap();
+        assert!(fs::symlink_metadata(&top).is_err());
+        assert_eq!(
+            fs::read_to_string(kept.join("inner/file.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
