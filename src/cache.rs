@@ -73,6 +73,35 @@ impl Key {
     }
 }
 
+/// Makes a [`Key`] of values that hash themselves (`impl Hash`, as a template's input does): the
+/// same values hashed the same way give the same key, in this build as in the next.
+pub struct KeyHasher(Sha256);
+
+impl KeyHasher {
+    /// Starts from `base`, the key of what every value hashed here shares.
+    pub fn from(base: &Key) -> KeyHasher {
+        let mut h = Sha256::new();
+        h.update(base.0);
+        KeyHasher(h)
+    }
+
+    pub fn key(self) -> Key {
+        Key(self.0.finalize().into())
+    }
+}
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// The first eight bytes of the key so far.
+    fn finish(&self) -> u64 {
+        let digest: [u8; 32] = self.0.clone().finalize().into();
+        u64::from_le_bytes(digest[..8].try_into().expect("eight bytes"))
+    }
+}
+
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.hex())
@@ -114,6 +143,12 @@ impl Cache {
             made_labels: Mutex::new(Vec::new()),
             stored: AtomicU64::new(0),
         }
+    }
+
+    /// Whether entries are read and stored (not `--no-cache`): a caller may then skip hashing
+    /// what only a key would need.
+    pub fn enabled(&self) -> bool {
+        self.dir.is_some()
     }
 
     /// The campaign's cache folder.

@@ -150,6 +150,10 @@ pub struct Summary {
     pub reused: usize,
     /// The output paths of the products made anew, sorted.
     pub made_paths: Vec<String>,
+    /// The site's HTML pages rendered anew (sorted) and how many were taken from the build
+    /// cache.
+    pub pages_rendered: Vec<String>,
+    pub pages_reused: usize,
 }
 
 /// Reads config.toml and content/ and finds the theme. When the content is broken, the theme's
@@ -332,24 +336,31 @@ pub fn render_images(
     Ok(())
 }
 
-/// Renders the site, which lists `artifacts`, indexes it for search (through `cache`) unless
-/// `search` is `None`, and hands it all to `sink`. Returns how many files the site has.
+/// Renders the site, which lists `artifacts`, keeping its pages in `cache`; indexes it for
+/// search (through `cache`) when `search`, and hands it all to `sink`. Returns the HTML pages
+/// rendered anew (sorted) and how many were taken from the cache.
 pub fn render_site(
     model: &Model,
     theme: &Theme,
     artifacts: &Artifacts,
-    search: Option<&Cache>,
+    cache: &Cache,
+    search: bool,
     sink: &dyn Sink,
-) -> Result<usize, Vec<Diagnostic>> {
-    let site = crate::site::render(model, theme, artifacts)?;
-    let bundle = match search {
-        Some(cache) => index_cached(cache, &site)?,
-        None => Vec::new(),
+) -> Result<(Vec<String>, usize), Vec<Diagnostic>> {
+    let crate::site::Site {
+        files,
+        mut rendered,
+        reused,
+    } = crate::site::render(model, theme, artifacts, cache)?;
+    let bundle = if search {
+        index_cached(cache, &files)?
+    } else {
+        Vec::new()
     };
-    let count = site.len() + bundle.len();
-    put_all(sink, site)?;
+    put_all(sink, files)?;
     put_all(sink, bundle)?;
-    Ok(count)
+    rendered.sort();
+    Ok((rendered, reused))
 }
 
 /// The search bundle of `site`. Each page's share of the index is kept in the cache under the
@@ -614,10 +625,14 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
     {
         report.extend(es);
     }
-    let search = kits.search.then_some(cache.as_ref());
-    if let Err(es) = render_site(&model, &theme, &artifacts, search, sink) {
-        report.extend(es);
-    }
+    let (pages_rendered, pages_reused) =
+        match render_site(&model, &theme, &artifacts, &cache, kits.search, sink) {
+            Ok(pages) => pages,
+            Err(es) => {
+                report.extend(es);
+                Default::default()
+            }
+        };
     artifacts.canonical();
     let records = if shard.is_whole() {
         artifacts.manifests()
@@ -641,5 +656,7 @@ pub fn run(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Summary, R
         made,
         reused,
         made_paths,
+        pages_rendered,
+        pages_reused,
     })
 }

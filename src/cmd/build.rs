@@ -146,11 +146,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         for path in &summary.made_paths {
             eprintln!("新生成: {path}");
         }
+        for path in &summary.pages_rendered {
+            eprintln!("新渲染网页: {path}");
+        }
     }
     if summary.made + summary.reused > 0 {
         eprintln!(
             "排版产品（印刷品、屏幕画面、分享图）、网页图片和搜索索引：新生成 {} 个，从构建缓存复用 {} 个。",
             summary.made, summary.reused
+        );
+    }
+    if summary.pages_reused > 0 {
+        eprintln!(
+            "网页：新渲染 {} 个，沿用上次构建的 {} 个。",
+            summary.pages_rendered.len(),
+            summary.pages_reused
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -43,13 +43,60 @@ enum Job {
     Calendar,
 }
 
-/// Renders the whole site. Every problem found is returned, not only the first.
+impl Job {
+    /// What the job renders, as a name that stays with it when pages come and go (runs of jobs
+    /// are cut by these names, see [`crate::cache::runs`]).
+    fn name(&self, model: &Model) -> String {
+        match self {
+            Job::Page(id) => model.pages[*id].path.clone(),
+            Job::Section(id) => model.sections[*id].path.clone(),
+            Job::Unit(i) => format!("units/{}", model.units.list[*i].id),
+            Job::Home => "index".into(),
+            Job::NotFound => "404".into(),
+            Job::Downloads => "downloads".into(),
+            Job::Wechat => "wechat".into(),
+            Job::Search => "search".into(),
+            Job::Units => "units".into(),
+            Job::Calendar => "calendar".into(),
+        }
+    }
+}
+
+/// Renders the whole site. Every problem found is returned, not only the first. Pages are kept in
+/// `store` (the build cache) in runs, each under its pages' whole input, so the next build renders
+/// again only the runs whose pages changed.
 pub fn render(
     model: &Model,
     theme: &Theme,
     made: &Artifacts,
-) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-    render_with(model, theme, made, &mut Cache::default(), false)
+    store: &crate::cache::Cache,
+) -> Result<Site, Vec<Diagnostic>> {
+    let mut kept = Cache::default();
+    let files = render_with(model, theme, made, &mut kept, Keep::Store(store))?;
+    Ok(Site {
+        files,
+        rendered: kept.rendered,
+        reused: kept.reused,
+    })
+}
+
+/// The site's files, and how many of its HTML pages were rendered now and read from the build
+/// cache.
+pub struct Site {
+    pub files: Vec<OutFile>,
+    /// The HTML pages rendered now (their paths).
+    pub rendered: Vec<String>,
+    /// How many HTML pages were read from the build cache.
+    pub reused: usize,
+}
+
+/// Where the pages one render made are kept for the next.
+#[derive(Clone, Copy)]
+enum Keep<'a> {
+    /// In memory, each page with a fingerprint of its input ([`Cache`], `serve`).
+    Memory,
+    /// In the build cache, in runs of pages ([`render_stored`]).
+    Store(&'a crate::cache::Cache),
 }
 
 /// What the last render made, kept between renders by `fanzha serve`: the templates, the
@@ -63,6 +110,8 @@ pub struct Cache {
     pages: HashMap<String, (u64, OutFile)>,
     /// HTML files rendered (not reused) by the last render.
     pub rendered: Vec<String>,
+    /// How many HTML files the last render reused.
+    pub reused: usize,
 }
 
 impl Cache {
@@ -85,19 +134,21 @@ pub fn render_cached(
     made: &Artifacts,
     cache: &mut Cache,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-    render_with(model, theme, made, cache, true)
+    render_with(model, theme, made, cache, Keep::Memory)
 }
 
-/// Renders the site; with `remember`, fingerprints every page and keeps a copy of it in `cache`
-/// for the next render. A one-shot build does neither: hashing every page's input cost about a
-/// tenth of a 10,000-page build, and the copies doubled the memory its HTML takes.
+/// Renders the site, keeping its pages as `keep` says. `serve` fingerprints every page and keeps
+/// a copy of it in `cache` for the next render; a build keeps runs of pages in its build cache,
+/// and with the build cache off (`--no-cache`) neither hashes nor keeps anything: hashing every
+/// page's input costs about a tenth of a 10,000-page site's rendering.
 fn render_with(
     model: &Model,
     theme: &Theme,
     made: &Artifacts,
     cache: &mut Cache,
-    remember: bool,
+    keep: Keep<'_>,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    let remember = matches!(keep, Keep::Memory);
     let root = &model.root;
     let downloads = made;
     let env = match cache.env.take() {
@@ -143,31 +194,34 @@ fn render_with(
         jobs.push(Job::Units);
         jobs.extend((0..model.units.list.len()).map(Job::Unit));
     }
-    let previous = std::mem::take(&mut cache.pages);
     let pictures = pictures::Pictures::new(&made.images, &model.config.images.sizes);
-    let rendered: Vec<Result<(u64, OutFile, bool), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let prepared = prepare_job(model, &env, &site, made, &pictures, job);
-            if !remember {
-                return render_prepared(model, &env, theme, prepared).map(|f| (0, f, true));
-            }
-            let fingerprint = prepared.fingerprint(site_hash.unwrap_or_default());
-            match previous.get(&prepared.out_path) {
-                Some((f, file)) if *f == fingerprint => Ok((fingerprint, file.clone(), false)),
-                _ => render_prepared(model, &env, theme, prepared).map(|f| (fingerprint, f, true)),
-            }
-        })
-        .collect();
+    let renderer = Renderer {
+        model,
+        env: &env,
+        theme,
+        site: &site,
+        made,
+        pictures: &pictures,
+    };
+    let rendered = match keep {
+        Keep::Memory => {
+            let previous = std::mem::take(&mut cache.pages);
+            renderer.render_remembered(&jobs, site_hash.unwrap_or_default(), &previous)
+        }
+        Keep::Store(store) => render_stored(&renderer, &jobs, store),
+    };
 
     let mut errors = Vec::new();
     let mut generated = Vec::new();
     cache.rendered.clear();
+    cache.reused = 0;
     for r in rendered {
         match r {
             Ok((fingerprint, f, fresh)) => {
                 if fresh {
                     cache.rendered.push(f.path.clone());
+                } else {
+                    cache.reused += 1;
                 }
                 if remember {
                     cache.pages.insert(f.path.clone(), (fingerprint, f.clone()));
@@ -257,16 +311,21 @@ impl Prepared {
     fn fingerprint(&self, site_hash: u64) -> u64 {
         let mut h = std::hash::DefaultHasher::new();
         site_hash.hash(&mut h);
-        self.template.hash(&mut h);
+        self.feed(&mut h);
+        h.finish()
+    }
+
+    /// Hashes the template name and the input, less the `site` value every page gets.
+    fn feed(&self, h: &mut impl Hasher) {
+        self.template.hash(h);
         if let Ok(keys) = self.ctx.try_iter() {
             for key in keys {
                 if key.as_str() != Some("site") {
-                    key.hash(&mut h);
-                    self.ctx.get_item(&key).unwrap_or_default().hash(&mut h);
+                    key.hash(h);
+                    self.ctx.get_item(&key).unwrap_or_default().hash(h);
                 }
             }
         }
-        h.finish()
     }
 }
 
@@ -555,27 +614,159 @@ fn prepare_job(
     }
 }
 
-fn render_prepared(
-    model: &Model,
-    env: &Environment<'_>,
-    theme: &Theme,
-    job: Prepared,
-) -> Result<OutFile, Diagnostic> {
-    let Prepared {
-        out_path,
-        template,
-        ctx,
-        source,
-    } = job;
-    let tmpl = env.get_template(&template).map_err(|e| {
-        Diagnostic::error(source, format!("找不到模板 `{template}`（{}）", e.kind()))
+/// What rendering a page takes besides the page itself.
+struct Renderer<'a> {
+    model: &'a Model,
+    env: &'a Environment<'a>,
+    theme: &'a Theme,
+    site: &'a Value,
+    made: &'a Artifacts,
+    pictures: &'a pictures::Pictures<'a>,
+}
+
+/// A page rendered: its fingerprint (`serve` only), the file, and whether it was rendered now
+/// rather than reused.
+type Rendered = Result<(u64, OutFile, bool), Diagnostic>;
+
+impl Renderer<'_> {
+    fn prepare(&self, job: &Job) -> Prepared {
+        prepare_job(
+            self.model,
+            self.env,
+            self.site,
+            self.made,
+            self.pictures,
+            job,
+        )
+    }
+
+    fn render(&self, job: &Prepared) -> Result<OutFile, Diagnostic> {
+        let tmpl = self.env.get_template(&job.template).map_err(|e| {
+            Diagnostic::error(
+                &job.source,
+                format!("找不到模板 `{}`（{}）", job.template, e.kind()),
+            )
             .field("template")
-    })?;
-    let html = tmpl.render(ctx).map_err(|e| {
-        let name = e.name().unwrap_or(&template).to_string();
-        template_error(&theme.template_path(&model.root, &name), &e)
-    })?;
-    Ok(OutFile::bytes(out_path, csp::apply(html)))
+        })?;
+        let html = tmpl.render(&job.ctx).map_err(|e| {
+            let name = e.name().unwrap_or(&job.template).to_string();
+            template_error(&self.theme.template_path(&self.model.root, &name), &e)
+        })?;
+        Ok(OutFile::bytes(job.out_path.clone(), csp::apply(html)))
+    }
+
+    /// Every page, each reused from `previous` when its fingerprint is the same (`serve`).
+    fn render_remembered(
+        &self,
+        jobs: &[Job],
+        site_hash: u64,
+        previous: &HashMap<String, (u64, OutFile)>,
+    ) -> Vec<Rendered> {
+        jobs.par_iter()
+            .map(|job| {
+                let prepared = self.prepare(job);
+                let fingerprint = prepared.fingerprint(site_hash);
+                match previous.get(&prepared.out_path) {
+                    Some((f, file)) if *f == fingerprint => Ok((fingerprint, file.clone(), false)),
+                    _ => self.render(&prepared).map(|f| (fingerprint, f, true)),
+                }
+            })
+            .collect()
+    }
+
+    /// What every page's key shares: fanzha itself, the templates, the hotline numbers the
+    /// `phones` filter links, and the `site` value every template gets.
+    fn base_key(&self) -> crate::cache::Key {
+        let id = crate::cache::program_id();
+        let mut templates: Vec<(String, String)> = self
+            .env
+            .templates()
+            .map(|(name, t)| (name.to_string(), t.source().to_string()))
+            .collect();
+        templates.sort_unstable();
+        let numbers = crate::channels::phone_numbers(&self.model.config);
+        let base = crate::cache::Key::of_iter(
+            [id.as_slice(), b"site-pages".as_slice()]
+                .into_iter()
+                .chain(
+                    templates
+                        .iter()
+                        .flat_map(|(n, s)| [n.as_bytes(), s.as_bytes()]),
+                )
+                .chain(numbers.iter().map(|n| n.as_bytes())),
+        );
+        let mut h = crate::cache::KeyHasher::from(&base);
+        self.site.hash(&mut h);
+        h.key()
+    }
+
+    /// A run of pages, from `store` when a build before rendered the same pages from the same
+    /// input; else rendered now (and stored when every page of it rendered).
+    fn render_run(
+        &self,
+        jobs: &[Job],
+        base: &crate::cache::Key,
+        store: &crate::cache::Cache,
+    ) -> Vec<Rendered> {
+        let prepared: Vec<Prepared> = jobs.par_iter().map(|j| self.prepare(j)).collect();
+        let mut h = crate::cache::KeyHasher::from(base);
+        for p in &prepared {
+            p.out_path.hash(&mut h);
+            p.feed(&mut h);
+        }
+        let mut made = None;
+        let stored = store.part(&h.key(), || {
+            let files: Vec<Result<OutFile, Diagnostic>> =
+                prepared.par_iter().map(|p| self.render(p)).collect();
+            let blobs = files
+                .iter()
+                .map(|f| match f {
+                    Ok(OutFile {
+                        content: crate::output::Content::Bytes(b),
+                        ..
+                    }) => Ok(b.clone()),
+                    _ => Err(()),
+                })
+                .collect::<Result<Vec<_>, ()>>();
+            made = Some(files);
+            blobs
+        });
+        let fresh = |files: Vec<Result<OutFile, Diagnostic>>| -> Vec<Rendered> {
+            files.into_iter().map(|f| f.map(|f| (0, f, true))).collect()
+        };
+        if let Some(files) = made {
+            return fresh(files);
+        }
+        match stored {
+            Ok(blobs) if blobs.len() == prepared.len() => prepared
+                .into_iter()
+                .zip(blobs)
+                .map(|(p, html)| Ok((0, OutFile::bytes(p.out_path, html), false)))
+                .collect(),
+            // An entry that does not hold the run's pages: rendered again.
+            _ => fresh(prepared.par_iter().map(|p| self.render(p)).collect()),
+        }
+    }
+}
+
+/// Every page, in runs of jobs next to each other (see [`crate::cache::runs`]) each kept in
+/// `store` under its pages' whole input (see [`Renderer::render_run`]): a build with one page
+/// edited renders again the runs holding that page and the pages that list it, and reads the
+/// rest. With the build cache off, every page is rendered and nothing is hashed.
+fn render_stored(r: &Renderer<'_>, jobs: &[Job], store: &crate::cache::Cache) -> Vec<Rendered> {
+    if !store.enabled() {
+        return jobs
+            .par_iter()
+            .map(|job| r.render(&r.prepare(job)).map(|f| (0, f, true)))
+            .collect();
+    }
+    let base = r.base_key();
+    let names: Vec<String> = jobs.iter().map(|j| j.name(r.model)).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    crate::cache::runs(&names)
+        .into_par_iter()
+        .flat_map_iter(|range| r.render_run(&jobs[range], &base, store))
+        .collect()
 }
 
 /// The `phones` filter: text (escaped first) or trusted HTML with every hotline number made a

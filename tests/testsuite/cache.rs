@@ -165,3 +165,53 @@ fn a_build_with_nothing_changed_leaves_the_output_as_it_is() {
         &[&quick[..], &["--base-url", "https://example.org/"]].concat(),
     );
 }
+
+#[test]
+fn an_edit_renders_again_the_pages_near_it_and_reads_the_rest() {
+    // The site's pages are kept in runs of about 64: a campaign of a few hundred pages has
+    // several, and an edit renders again only those holding what changed.
+    let c = Campaign::fixture("valid");
+    for i in 0..400 {
+        c.write(
+            &format!("content/guides/gen-{i:03}.md"),
+            &format!("+++\ntitle = \"第 {i} 篇\"\nsummary = \"第 {i} 篇的摘要。\"\n+++\n第 {i} 篇的正文。\n"),
+        );
+    }
+    let site_only = [
+        "build",
+        "--explain",
+        "--skip",
+        "print,screens,share,reports,wechat,sms,broadcast,search",
+    ];
+    let pages = |stderr: &str| -> (usize, usize) {
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("网页：新渲染"))
+            .unwrap_or_else(|| panic!("no pages line:\n{stderr}"));
+        let n: Vec<usize> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        (n[0], n[1])
+    };
+    let cold = c.fanzha(&site_only).ok();
+    cold.lacks("网页：新渲染");
+    c.edit("content/guides/gen-123.md", "的正文", "的正文，改过了");
+    let edited = c.fanzha(&site_only).ok();
+    let (rendered, reused) = pages(&edited.stderr);
+    assert!(
+        edited
+            .stderr
+            .contains("新渲染网页: guides/gen-123/index.html"),
+        "{}",
+        edited.stderr
+    );
+    assert!(
+        rendered < 150 && reused > 250,
+        "rendered {rendered}, reused {reused}"
+    );
+    // What was read from the cache is what rendering gives.
+    c.fanzha(&[&site_only[..], &["--no-cache", "--output", "uncached"]].concat())
+        .ok();
+    assert!(c.snapshot("public") == c.snapshot("uncached"));
+}
