@@ -362,11 +362,11 @@ pub struct Jpeg {
 }
 
 /// Pictures to forward in chat apps: the pages one under another, `width_px` wide, as JPEGs of
-/// at most `max_bytes` each. A long document (the handbook) makes several long pictures of as many
-/// pages as the first page's size says fit in `max_bytes`, with room to spare; a picture that
-/// still comes out too large is cut in two, and a single page that does not fit is encoded at the
-/// best of a few lower qualities that fits. Only one picture's pages are in memory at a time, in
-/// one buffer that the JPEG encoder reads as it is.
+/// at most `max_bytes` each. A long document (the handbook) makes several long pictures, each of
+/// as many pages as fill two thirds of `max_bytes` by the bytes per page so far (the first page
+/// alone at the start); a picture that still comes out too large is cut in two, and a single
+/// page that does not fit is encoded at the best of a few lower qualities that fits. Only one
+/// picture's pages are in memory at a time, in one buffer that the JPEG encoder reads as it is.
 pub fn jpeg_pages(pages: &[typst_layout::Page], width_px: u32, max_bytes: usize) -> Vec<Jpeg> {
     let Some(first) = pages.first() else {
         return Vec::new();
@@ -379,22 +379,32 @@ pub fn jpeg_pages(pages: &[typst_layout::Page], width_px: u32, max_bytes: usize)
     let alone = encode_jpeg(&group.rgb, group.height(), width_px, 0)
         .bytes
         .len();
-    let per = (max_bytes / 4 * 3 / alone.max(1))
-        .min((MAX_SIDE / group.height().max(1)) as usize)
-        .clamp(1, pages.len());
+    // Pages per picture, from the bytes a page takes: a picture cut in two is encoded twice, so
+    // the estimate is corrected by every picture made (a cover is sparser than the pages after).
+    let most = (MAX_SIDE / group.height().max(1)) as usize;
+    let per = |bytes: usize, pages_done: usize| {
+        (max_bytes / 3 * 2 * pages_done / bytes.max(1)).clamp(1, most.max(1))
+    };
     let page_bytes = group.rgb.len();
+    let (mut start, mut count) = (0, per(alone, 1));
+    let (mut pages_done, mut bytes_done) = (0, 0);
     let mut made = Vec::new();
-    for (i, chunk) in pages.chunks(per).enumerate() {
+    while start < pages.len() {
+        let end = (start + count).min(pages.len());
         // The first page is rendered already.
-        let rest = if i == 0 { &chunk[1..] } else { chunk };
-        if i > 0 {
+        if start > 0 {
             group = Rows::default();
         }
+        let rest = &pages[start.max(1)..end];
         group.rgb.reserve_exact(page_bytes * rest.len());
         for page in rest {
             group.push(page, width_px);
         }
-        made.extend(long_jpegs(&group.heights, &group.rgb, width_px, max_bytes));
+        let pictures = long_jpegs(&group.heights, &group.rgb, width_px, max_bytes);
+        bytes_done += pictures.iter().map(|j| j.bytes.len()).sum::<usize>();
+        pages_done += end - start;
+        made.extend(pictures);
+        (start, count) = (end, per(bytes_done, pages_done));
     }
     made
 }
