@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::artifact::Artifacts;
+use crate::artifact::{Artifacts, ReportKind};
 use crate::cache::{Cache, DEFAULT_MAX_BYTES, Key};
 use crate::config::{Config, normalise_base_url};
 use crate::content::{self, Model};
@@ -261,6 +261,10 @@ pub fn render_kit(
         Kit::Reports => {
             let made = crate::reports::render(model, engine()?)?;
             put_all(sink, made.files)?;
+            // `serve` makes the kit again into the same artifacts after an edit.
+            artifacts
+                .reports
+                .retain(|r| !matches!(r.kind, ReportKind::Schedule | ReportKind::Forms));
             artifacts.reports.extend(made.records);
             Ok(made.warnings)
         }
@@ -300,9 +304,7 @@ pub fn render_calendar(
     let made = crate::reports::calendar(model, today);
     put_all(sink, made.files)?;
     // `serve` renders it again into the same artifacts.
-    artifacts
-        .reports
-        .retain(|r| r.kind != crate::artifact::ReportKind::Calendar);
+    artifacts.reports.retain(|r| r.kind != ReportKind::Calendar);
     artifacts.reports.extend(made.records);
     artifacts.calendar = made.calendar;
     Ok(())
@@ -317,6 +319,7 @@ pub fn render_summary(
 ) -> Result<(), Vec<Diagnostic>> {
     let (file, record) = crate::reports::summary::render(model, artifacts, today);
     put_all(sink, vec![file])?;
+    artifacts.reports.retain(|r| r.kind != ReportKind::Summary);
     artifacts.reports.push(record);
     Ok(())
 }

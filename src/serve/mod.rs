@@ -40,6 +40,9 @@ pub enum Kit {
     Wechat,
     Sms,
     Broadcast,
+    /// The reporting kit (schedule, forms, summary draft): after print and screens, whose
+    /// products the summary draft counts.
+    Reports,
 }
 
 impl Kit {
@@ -51,7 +54,7 @@ impl Kit {
             .strip_prefix(crate::units::UNITS_PATH)
             .is_some_and(|rest| !rest.is_empty() && !rest.starts_with("index.html"));
         if unit_page {
-            return &[Kit::Print, Kit::Screens];
+            return &[Kit::Print, Kit::Screens, Kit::Reports];
         }
         match first {
             "downloads" => &[
@@ -60,7 +63,9 @@ impl Kit {
                 Kit::Wechat,
                 Kit::Sms,
                 Kit::Broadcast,
+                Kit::Reports,
             ],
+            "reports" => &[Kit::Print, Kit::Screens, Kit::Reports],
             "print" => &[Kit::Print],
             "screens" => &[Kit::Screens],
             "wechat" => &[Kit::Wechat],
@@ -79,6 +84,7 @@ impl Kit {
             Kit::Wechat => (P::Wechat, "已生成公众号文章"),
             Kit::Sms => (P::Sms, "已生成短信"),
             Kit::Broadcast => (P::Broadcast, "已生成广播稿"),
+            Kit::Reports => (P::Reports, "已生成报表"),
         }
     }
 }
@@ -275,11 +281,11 @@ mod tests {
 
     #[test]
     fn unit_pages_and_downloads_ask_for_the_kits_the_index_does_not() {
-        assert_eq!(Kit::for_path("units/school-1/"), [Kit::Print, Kit::Screens]);
-        assert_eq!(
-            Kit::for_path("units/school-1/index.html"),
-            [Kit::Print, Kit::Screens]
-        );
+        let unit = [Kit::Print, Kit::Screens, Kit::Reports];
+        assert_eq!(Kit::for_path("units/school-1/"), unit);
+        assert_eq!(Kit::for_path("units/school-1/index.html"), unit);
+        // The summary draft counts the print and screen kits' products: they come first.
+        assert_eq!(Kit::for_path("reports/summary.docx"), unit);
         assert!(Kit::for_path("downloads/units/school-1/poster-a4.pdf").contains(&Kit::Print));
         assert!(Kit::for_path("units/").is_empty());
         assert!(Kit::for_path("units/index.html").is_empty());

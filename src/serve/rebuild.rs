@@ -170,10 +170,16 @@ impl Builder {
         ) {
             return Some(failed(ds));
         }
+        if kit == Kit::Reports {
+            let today = crate::date::Date::today();
+            if let Err(ds) = pipeline::render_summary(model, &today, &mut self.downloads, &files) {
+                return Some(failed(ds));
+            }
+        }
         let manifest = match kit {
             Kit::Print => self.downloads.print_manifest(),
             Kit::Screens => self.downloads.screens_manifest(),
-            Kit::Wechat | Kit::Sms | Kit::Broadcast => None,
+            Kit::Wechat | Kit::Sms | Kit::Broadcast | Kit::Reports => None,
         };
         let mut files = files.into_files();
         files.extend(manifest);
