@@ -267,16 +267,8 @@ impl Cache {
         let Some(path) = path else {
             return Ok(());
         };
-        let dir = path.parent().expect("entries live in a folder");
-        fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            path.file_name().unwrap().to_string_lossy(),
-            std::process::id()
-        ));
         let bytes = encode(blobs);
-        fs::write(&tmp, &bytes)?;
-        fs::rename(&tmp, &path)?;
+        write_whole(&path, &bytes)?;
         self.stored.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
     }
@@ -375,6 +367,29 @@ pub fn program_id() -> Vec<u8> {
     id
 }
 
+/// Writes `bytes` to `path` (making its folder) through a temporary file beside it, renamed over
+/// `path`: a reader sees the old file or the whole new one, never part of it. Each call has a
+/// temporary file of its own (two threads may store the same entry at once), removed if writing
+/// fails.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "entry".into(), |n| n.to_string_lossy());
+    let tmp = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
 /// `fanzha clean`: removes the campaign's cache folder; returns the bytes it held.
 pub fn clean(root: &Path) -> io::Result<u64> {
     let dir = Cache::dir_of(root);
@@ -430,6 +445,24 @@ fn decode(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_write_replaces_the_file_and_leaves_nothing_beside_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("a/b/entry");
+        write_whole(&path, b"first").unwrap();
+        write_whole(&path, b"second").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = fs::read_dir(tmp.path().join("a/b"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["entry"]);
+        // A folder where the file should be: the write fails and its temporary file is gone.
+        fs::create_dir_all(tmp.path().join("c/entry")).unwrap();
+        assert!(write_whole(&tmp.path().join("c/entry"), b"x").is_err());
+        assert_eq!(fs::read_dir(tmp.path().join("c")).unwrap().count(), 1);
+    }
 
     #[test]
     fn an_input_added_changes_only_its_own_run() {

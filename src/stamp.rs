@@ -85,19 +85,10 @@ pub fn record(root: &Path, out: &Path, inputs: &Key, report: Report, outputs: Li
         outputs,
         report,
     };
-    let path = stamp_path(root, out);
     let Ok(json) = serde_json::to_vec(&stamp) else {
         return;
     };
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let written = path
-        .parent()
-        .map_or(Ok(()), fs::create_dir_all)
-        .and_then(|()| fs::write(&tmp, json))
-        .and_then(|()| fs::rename(&tmp, &path));
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+    let _ = crate::cache::write_whole(&stamp_path(root, out), &json);
 }
 
 /// One stamp per output folder, named by its absolute path.
