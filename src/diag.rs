@@ -67,6 +67,32 @@ impl Diagnostic {
     }
 }
 
+impl From<Diagnostic> for Vec<Diagnostic> {
+    fn from(d: Diagnostic) -> Self {
+        vec![d]
+    }
+}
+
+/// Every value of `results`, or — when any failed — every error among them: a build reports all
+/// its problems at once, not only the first. `E` is one [`Diagnostic`] or several.
+pub fn all_or_every_error<T, E: Into<Vec<Diagnostic>>>(
+    results: impl IntoIterator<Item = Result<T, E>>,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut made = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(t) => made.push(t),
+            Err(e) => errors.extend(e.into()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(made)
+    } else {
+        Err(errors)
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", display_path(&self.file))?;
@@ -169,6 +195,23 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_results_or_every_error_of_them() {
+        let ok: Vec<Result<u8, Diagnostic>> = vec![Ok(1), Ok(2)];
+        assert_eq!(all_or_every_error(ok), Ok(vec![1, 2]));
+        let a = Diagnostic::error("a.md", "甲");
+        let b = Diagnostic::error("b.md", "乙");
+        let c = Diagnostic::error("c.md", "丙");
+        let one_each = vec![Ok(1), Err(a.clone()), Ok(3), Err(b.clone())];
+        assert_eq!(
+            all_or_every_error(one_each),
+            Err(vec![a.clone(), b.clone()])
+        );
+        let several: Vec<Result<u8, Vec<Diagnostic>>> =
+            vec![Err(vec![a.clone(), b.clone()]), Ok(2), Err(vec![c.clone()])];
+        assert_eq!(all_or_every_error(several), Err(vec![a, b, c]));
+    }
 
     #[test]
     fn position_counts_chars_and_lines() {

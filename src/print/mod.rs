@@ -69,21 +69,11 @@ pub fn render(
             ..unit
         })
     });
-    let mut errors = Vec::new();
-    for unit in per_unit {
-        match unit {
-            Ok(u) => {
-                kit.records.extend(u.records);
-                kit.zips.extend(u.zips);
-            }
-            Err(es) => errors.extend(es),
-        }
+    for u in crate::diag::all_or_every_error(per_unit)? {
+        kit.records.extend(u.records);
+        kit.zips.extend(u.zips);
     }
-    if errors.is_empty() {
-        Ok(kit)
-    } else {
-        Err(errors)
-    }
+    Ok(kit)
 }
 
 /// An error for each template the jobs need that the theme lacks.
@@ -114,23 +104,11 @@ fn make_all(
     crop_marks: bool,
     sink: &dyn Sink,
 ) -> Result<Vec<kit::Handed>, Vec<Diagnostic>> {
-    let results: Vec<Result<kit::Handed, Diagnostic>> =
-        crate::jobs::map_heaviest_first(jobs, Job::expected_pages, |job| {
-            make(model, engine, job, crop_marks).and_then(|m| kit::hand_over(m, sink))
-        });
-    let mut made = Vec::new();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(m) => made.push(m),
-            Err(d) => errors.push(d),
-        }
-    }
-    if errors.is_empty() {
-        Ok(made)
-    } else {
-        Err(errors)
-    }
+    crate::diag::all_or_every_error(crate::jobs::map_heaviest_first(
+        jobs,
+        Job::expected_pages,
+        |job| make(model, engine, job, crop_marks).and_then(|m| kit::hand_over(m, sink)),
+    ))
 }
 
 /// One finished material.

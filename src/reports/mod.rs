@@ -96,27 +96,16 @@ pub fn render(model: &Model, engine: &Engine) -> Result<Made, Vec<Diagnostic>> {
             .collect()
     };
     jobs.extend(units.into_iter().map(Job::Forms));
-    let results: Vec<Result<Made, Diagnostic>> =
-        crate::jobs::map(&jobs, |job| job.make(model, engine));
     let mut made = Made {
         warnings,
         ..Made::default()
     };
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(m) => {
-                made.files.extend(m.files);
-                made.records.extend(m.records);
-            }
-            Err(d) => errors.push(d),
-        }
+    let parts = crate::jobs::map(&jobs, |job| job.make(model, engine));
+    for m in crate::diag::all_or_every_error(parts)? {
+        made.files.extend(m.files);
+        made.records.extend(m.records);
     }
-    if errors.is_empty() {
-        Ok(made)
-    } else {
-        Err(errors)
-    }
+    Ok(made)
 }
 
 /// One product of the kit.

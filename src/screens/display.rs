@@ -175,23 +175,7 @@ fn render_units(
             };
             Ok((OutFile::bytes(file, png), record))
         });
-    let mut files = Vec::new();
-    let mut records = Vec::new();
-    let mut errors = Vec::new();
-    for m in made {
-        match m {
-            Ok((f, r)) => {
-                files.push(f);
-                records.push(r);
-            }
-            Err(d) => errors.push(d),
-        }
-    }
-    if errors.is_empty() {
-        Ok((files, records))
-    } else {
-        Err(errors)
-    }
+    Ok(crate::diag::all_or_every_error(made)?.into_iter().unzip())
 }
 
 /// The slide of `unit`: its name, people to call and QR code to its page.
