@@ -6,7 +6,6 @@
 
 use std::io::Cursor;
 
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -239,10 +238,20 @@ fn webp(img: &DynamicImage) -> Result<Vec<u8>, ImageError> {
     Ok(bytes)
 }
 
+/// The picture as a baseline JPEG at [`JPEG_QUALITY`], with the encoder the forwardable
+/// pictures use (`jpeg-encoder`, several times faster than the `image` crate's).
 fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, ImageError> {
+    let rgb = img.to_rgb8();
+    let (Ok(width), Ok(height)) = (u16::try_from(rgb.width()), u16::try_from(rgb.height())) else {
+        return Err(ImageError::Encode(format!(
+            "JPEG: {}×{} 像素，超过 JPEG 的边长上限 65535",
+            rgb.width(),
+            rgb.height()
+        )));
+    };
     let mut out = Vec::new();
-    let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
-    rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))
+    jpeg_encoder::Encoder::new(&mut out, JPEG_QUALITY)
+        .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| ImageError::Encode(e.to_string()))?;
     Ok(out)
 }
