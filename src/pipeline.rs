@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::artifact::{Artifacts, ReportKind};
-use crate::cache::{Cache, DEFAULT_MAX_BYTES, Key};
+use crate::cache::{Cache, DEFAULT_MAX_BYTES};
 use crate::config::{Config, normalise_base_url};
 use crate::content::{self, Model};
 use crate::date::Date;
@@ -356,7 +356,7 @@ pub fn render_site(
         reused,
     } = crate::site::render(model, theme, artifacts, cache)?;
     let bundle = if search {
-        index_cached(cache, &files)?
+        crate::search::index_cached(cache, &files)?
     } else {
         Vec::new()
     };
@@ -364,137 +364,6 @@ pub fn render_site(
     put_all(sink, bundle)?;
     rendered.sort();
     Ok((rendered, reused))
-}
-
-/// The search bundle of `site`. Each page's share of the index is kept in the cache under the
-/// page's HTML, each part of the index (a run of pages, see [`crate::cache::runs`])
-/// under its pages', and the bundle under all of them: a site rebuilt unchanged is not indexed
-/// again, and one with a page edited reads only that page again and puts together the parts.
-pub fn index_cached(cache: &Cache, site: &[OutFile]) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-    use crate::search::PageIndex;
-    use rayon::prelude::*;
-    let id = crate::cache::program_id();
-    let mut pages: Vec<(&str, &str)> = site
-        .par_iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| match &f.content {
-            crate::output::Content::Bytes(b) => {
-                Some((f.path.as_str(), std::str::from_utf8(b).ok()?))
-            }
-            crate::output::Content::Copy(_) => None,
-        })
-        .filter(|(_, html)| PageIndex::wanted(html))
-        .collect();
-    pages.par_sort_unstable_by_key(|p| p.0);
-    let keys: Vec<Key> = pages
-        .par_iter()
-        .map(|(path, html)| Key::of(&[&id, b"search-page", path.as_bytes(), html.as_bytes()]))
-        .collect();
-    let key = Key::of_iter(
-        [id.as_slice(), b"search".as_slice()]
-            .into_iter()
-            .chain(keys.iter().map(Key::as_bytes)),
-    );
-    let blobs = cache
-        .get_or_make(crate::search::BUNDLE_DIR, &key, || {
-            let paths: Vec<&str> = pages.iter().map(|p| p.0).collect();
-            let parts = crate::cache::runs(&paths)
-                .into_par_iter()
-                .map(|range| index_part_cached(cache, &id, &pages[range.clone()], &keys[range]))
-                .collect::<Result<Vec<_>, _>>()?;
-            // A chunk of the word index is compressed once: the next build finds it by its
-            // content (an edited page changes the few chunks holding its new words).
-            let compress = |data: &[u8]| {
-                let key = Key::of(&[&id, b"search-chunk", data]);
-                let made = cache.part(&key, || {
-                    Ok::<_, std::convert::Infallible>(vec![crate::search::compress(data)])
-                });
-                match made {
-                    Ok(mut blobs) if blobs.len() == 1 => blobs.pop().unwrap_or_default(),
-                    _ => crate::search::compress(data),
-                }
-            };
-            let files = crate::search::bundle_parts(parts, &compress)?;
-            let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-            let mut blobs = vec![serde_json::to_vec(&names).expect("names serialize")];
-            for f in &files {
-                if let crate::output::Content::Bytes(b) = &f.content {
-                    blobs.push(b.clone());
-                }
-            }
-            Ok(blobs)
-        })
-        .map_err(|d: Diagnostic| vec![d])?;
-    let damaged = || {
-        vec![Diagnostic::error(
-            crate::cache::CACHE_DIR,
-            "构建缓存里的搜索索引条目不完整；请运行 fanzha clean",
-        )]
-    };
-    let (names, bytes) = blobs.split_first().ok_or_else(damaged)?;
-    let names: Vec<String> = serde_json::from_slice(names).map_err(|_| damaged())?;
-    if names.len() != bytes.len() {
-        return Err(damaged());
-    }
-    Ok(names
-        .into_iter()
-        .zip(bytes.iter().cloned())
-        .map(|(n, b)| OutFile::bytes(n, b))
-        .collect())
-}
-
-/// One part of the search index: `pages` (path and HTML, in path order) put together, from the
-/// cache or now (each page's share from the cache where it can). An entry that is not such a
-/// part is made again.
-fn index_part_cached(
-    cache: &Cache,
-    id: &[u8],
-    pages: &[(&str, &str)],
-    keys: &[Key],
-) -> Result<crate::search::IndexPart, Diagnostic> {
-    use crate::search::IndexPart;
-    let key = Key::of_iter(
-        [id, b"search-part".as_slice()]
-            .into_iter()
-            .chain(keys.iter().map(Key::as_bytes)),
-    );
-    let make = || -> Result<IndexPart, Diagnostic> {
-        let read = pages
-            .iter()
-            .zip(keys)
-            .map(|((path, html), key)| page_index_cached(cache, key, path, html))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(IndexPart::of(read))
-    };
-    // A part made now is used as it is, not read back from the bytes stored.
-    let mut made = None;
-    let blobs = cache.part(&key, || {
-        let part = make()?;
-        let bytes = part.to_bytes();
-        made = Some(part);
-        Ok(vec![bytes])
-    })?;
-    match (made, blobs.as_slice()) {
-        (Some(part), _) => Ok(part),
-        (None, [bytes]) => IndexPart::from_bytes(bytes).map_or_else(make, Ok),
-        (None, _) => make(),
-    }
-}
-
-/// One page's share of the search index, from the cache or read now (and stored). An entry
-/// that is not a page's share is read again.
-fn page_index_cached(
-    cache: &Cache,
-    key: &Key,
-    path: &str,
-    html: &str,
-) -> Result<crate::search::PageIndex, Diagnostic> {
-    use crate::search::PageIndex;
-    let blobs = cache.part(key, || PageIndex::read(path, html).map(|p| p.to_blobs()))?;
-    match PageIndex::from_blobs(&blobs) {
-        Some(page) => Ok(page),
-        None => PageIndex::read(path, html),
-    }
 }
 
 /// Passes on the files of this build's shard only: the site renders every page (a unit's page is

@@ -10,11 +10,15 @@
 //! (see `words.rs`). Here pages are read by one thread per core as they are added; each page's
 //! words are packed at once into a few bytes per word (`bundle.rs`), and the bundle is written
 //! from these at the end, in an order that depends only on the pages (by path), never on the
-//! order they were added in or on which thread read them.
+//! order they were added in or on which thread read them. `cached.rs` keeps each page's share,
+//! each run of pages' part and the bundle in the build cache.
 
 mod bundle;
+mod cached;
 mod extract;
 mod words;
+
+pub use cached::index_cached;
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};

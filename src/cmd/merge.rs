@@ -90,5 +90,5 @@ fn search_index(files: &[OutFile]) -> Result<Vec<OutFile>, Vec<crate::diag::Diag
                 format!("读取页面失败（{e}）"),
             )]
         })?;
-    crate::pipeline::index_cached(&crate::cache::Cache::disabled(), &pages)
+    crate::search::index_cached(&crate::cache::Cache::disabled(), &pages)
 }
