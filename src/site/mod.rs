@@ -151,7 +151,6 @@ fn render_with(
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let remember = matches!(keep, Keep::Memory);
     let root = &model.root;
-    let downloads = made;
     let env = match cache.env.take() {
         Some(env) => env,
         None => {
@@ -163,7 +162,7 @@ fn render_with(
     };
     let site = val(views::site(
         model,
-        downloads.has_downloads(),
+        made.has_downloads(),
         !model.calendar.is_empty(),
     ));
     let site_hash = remember.then(|| {
@@ -172,29 +171,7 @@ fn render_with(
         h.finish()
     });
 
-    let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
-    if downloads.has_downloads() {
-        jobs.push(Job::Downloads);
-    }
-    if !model.calendar.is_empty() {
-        jobs.push(Job::Calendar);
-    }
-    if !downloads.wechat.is_empty() {
-        jobs.push(Job::Wechat);
-    }
-    jobs.extend(
-        (1..model.sections.len())
-            .filter(|&i| {
-                let front = &model.sections[i].front;
-                front.render && front.redirect_to.is_none()
-            })
-            .map(Job::Section),
-    );
-    jobs.extend((0..model.pages.len()).map(Job::Page));
-    if !model.units.is_empty() {
-        jobs.push(Job::Units);
-        jobs.extend((0..model.units.list.len()).map(Job::Unit));
-    }
+    let jobs = jobs(model, made);
     let pictures = pictures::Pictures::new(&made.images, &model.config.images.sizes);
     let renderer = Renderer {
         model,
@@ -212,42 +189,11 @@ fn render_with(
         Keep::Store(store) => render_stored(&renderer, &jobs, store),
     };
 
-    let mut errors = Vec::new();
-    let mut generated = Vec::new();
-    cache.rendered.clear();
-    cache.reused = 0;
-    for r in rendered {
-        match r {
-            Ok((fingerprint, f, fresh)) => {
-                if fresh {
-                    cache.rendered.push(f.path.clone());
-                } else {
-                    cache.reused += 1;
-                }
-                if remember {
-                    cache.pages.insert(f.path.clone(), (fingerprint, f.clone()));
-                }
-                generated.push(f);
-            }
-            Err(d) => errors.push(d),
-        }
-    }
+    let (mut generated, mut errors) = cache.keep(rendered, remember);
     cache.env = Some(env);
-    generated.extend(aliases(model));
-    generated.extend(section_redirects(model));
-    generated.extend(qr_codes(model));
-    generated.push(OutFile::bytes("sitemap.xml", feeds::sitemap(model)));
-    generated.push(OutFile::bytes("robots.txt", feeds::robots(model)));
-    generated.push(OutFile::bytes("atom.xml", feeds::atom(model)));
-    let css = match cache.css.take() {
-        Some(css) => Ok(css),
-        None => assets::compile_sass(root, &theme.sass_dirs(root)),
-    };
-    match css {
-        Ok(css) => {
-            generated.extend(css.iter().cloned());
-            cache.css = Some(css);
-        }
+    generated.extend(machine_files(model));
+    match cache.css(root, theme) {
+        Ok(css) => generated.extend(css),
         Err(ds) => errors.extend(ds),
     }
     generated.extend(
@@ -257,7 +203,111 @@ fn render_with(
             .filter(|a| !pictures.contains(&a.path))
             .map(|a| OutFile::copy(a.path.clone(), a.source.clone())),
     );
+    match with_static_files(model, theme, &pictures, generated, &made.images) {
+        Ok(files) if errors.is_empty() => Ok(files),
+        Ok(_) => Err(errors),
+        Err(es) => {
+            errors.extend(es);
+            Err(errors)
+        }
+    }
+}
 
+/// Every HTML page of the site, in a fixed order: the home page and the site's own pages, the
+/// sections, the content pages, the units.
+fn jobs(model: &Model, made: &Artifacts) -> Vec<Job> {
+    let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
+    if made.has_downloads() {
+        jobs.push(Job::Downloads);
+    }
+    if !model.calendar.is_empty() {
+        jobs.push(Job::Calendar);
+    }
+    if !made.wechat.is_empty() {
+        jobs.push(Job::Wechat);
+    }
+    jobs.extend(
+        (1..model.sections.len())
+            .filter(|&i| {
+                let front = &model.sections[i].front;
+                front.render && front.redirect_to.is_none()
+            })
+            .map(Job::Section),
+    );
+    jobs.extend((0..model.pages.len()).map(Job::Page));
+    if !model.units.is_empty() {
+        jobs.push(Job::Units);
+        jobs.extend((0..model.units.list.len()).map(Job::Unit));
+    }
+    jobs
+}
+
+impl Cache {
+    /// The pages rendered, counted as rendered now or reused, and kept with their fingerprints
+    /// when `remember` (`serve`); the errors apart.
+    fn keep(&mut self, rendered: Vec<Rendered>, remember: bool) -> (Vec<OutFile>, Vec<Diagnostic>) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        self.rendered.clear();
+        self.reused = 0;
+        for r in rendered {
+            match r {
+                Ok((fingerprint, f, fresh)) => {
+                    if fresh {
+                        self.rendered.push(f.path.clone());
+                    } else {
+                        self.reused += 1;
+                    }
+                    if remember {
+                        self.pages.insert(f.path.clone(), (fingerprint, f.clone()));
+                    }
+                    files.push(f);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        (files, errors)
+    }
+
+    /// The stylesheets, compiled unless kept from the last render.
+    fn css(
+        &mut self,
+        root: &std::path::Path,
+        theme: &Theme,
+    ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+        let css = match self.css.take() {
+            Some(css) => css,
+            None => assets::compile_sass(root, &theme.sass_dirs(root))?,
+        };
+        self.css = Some(css.clone());
+        Ok(css)
+    }
+}
+
+/// The files made for machines and old links: aliases, section redirects, QR codes, the
+/// sitemap, robots.txt and the feed.
+fn machine_files(model: &Model) -> Vec<OutFile> {
+    let mut files = aliases(model);
+    files.extend(section_redirects(model));
+    files.extend(qr_codes(model));
+    files.push(OutFile::bytes("sitemap.xml", feeds::sitemap(model)));
+    files.push(OutFile::bytes("robots.txt", feeds::robots(model)));
+    files.push(OutFile::bytes("atom.xml", feeds::atom(model)));
+    files
+}
+
+/// The theme's and the campaign's static files with `generated` over them (a static file of the
+/// same path is an error, as is a missing logo or a file where a picture's width goes); pictures'
+/// originals are left out.
+fn with_static_files(
+    model: &Model,
+    theme: &Theme,
+    pictures: &pictures::Pictures<'_>,
+    generated: Vec<OutFile>,
+    images: &[crate::artifact::ImageRecord],
+) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    let root = &model.root;
+    let mut errors = Vec::new();
     let mut files = assets::static_files(&theme.static_dirs(root));
     if let Some(logo) = &model.config.issuer.logo
         && !files.contains_key(logo.trim_start_matches('/'))
@@ -280,7 +330,7 @@ fn render_with(
             ));
         }
     }
-    errors.extend(picture_clashes(&made.images, &files));
+    errors.extend(picture_clashes(images, &files));
     if errors.is_empty() {
         Ok(files.into_values().collect())
     } else {
