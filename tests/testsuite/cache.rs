@@ -6,10 +6,15 @@ use crate::support::Campaign;
 
 /// `(made, reused)` from the build's closing line.
 fn counts(stderr: &str) -> (usize, usize) {
+    first_two(stderr, "从构建缓存复用")
+}
+
+/// The first two numbers on the line of `stderr` that contains `marker`.
+fn first_two(stderr: &str, marker: &str) -> (usize, usize) {
     let line = stderr
         .lines()
-        .find(|l| l.contains("从构建缓存复用"))
-        .unwrap_or_else(|| panic!("no cache line:\n{stderr}"));
+        .find(|l| l.contains(marker))
+        .unwrap_or_else(|| panic!("no line with {marker}:\n{stderr}"));
     let numbers: Vec<usize> = line
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
@@ -183,22 +188,11 @@ fn an_edit_renders_again_the_pages_near_it_and_reads_the_rest() {
         "--skip",
         "print,screens,share,reports,wechat,sms,broadcast,search",
     ];
-    let pages = |stderr: &str| -> (usize, usize) {
-        let line = stderr
-            .lines()
-            .find(|l| l.starts_with("网页：新渲染"))
-            .unwrap_or_else(|| panic!("no pages line:\n{stderr}"));
-        let n: Vec<usize> = line
-            .split(|c: char| !c.is_ascii_digit())
-            .filter_map(|n| n.parse().ok())
-            .collect();
-        (n[0], n[1])
-    };
     let cold = c.fanzha(&site_only).ok();
     cold.lacks("网页：新渲染");
     c.edit("content/guides/gen-123.md", "的正文", "的正文，改过了");
     let edited = c.fanzha(&site_only).ok();
-    let (rendered, reused) = pages(&edited.stderr);
+    let (rendered, reused) = first_two(&edited.stderr, "网页：新渲染");
     assert!(
         edited
             .stderr
