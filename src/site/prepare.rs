@@ -39,6 +39,18 @@ impl Renderer<'_> {
         }
     }
 
+    /// What every page of the site's own (not made from content) is given besides its own
+    /// values: the site, its place, the home page's share card and its meta tags.
+    fn own_page(&self, path: &str, title: Option<&str>, description: &str) -> Value {
+        context! {
+            site => self.site.clone(),
+            root => relative_url(path, ""),
+            current_path => path,
+            share => self.share(""),
+            meta => val(views::meta(&self.model.config, title, description, path, self.share("").as_deref(), false)),
+        }
+    }
+
     /// The share card of the page at `path`, when the build makes share cards.
     fn share(&self, path: &str) -> Option<String> {
         self.made
@@ -82,17 +94,11 @@ impl Renderer<'_> {
 
     /// The 公众号 preview page: every article to copy.
     fn wechat(&self) -> Given {
-        let model = self.model;
-        let site = self.site;
         let downloads = self.made;
         let path = views::WECHAT_PATH;
         let ctx = context! {
-            site => site.clone(),
             articles => val(views::articles(&downloads.wechat)),
-            root => relative_url(path, ""),
-            current_path => path,
-            share => self.share(""),
-            meta => val(views::meta(&model.config, Some("公众号文章"), "每个骗局、案例和指南都排成了公众号文章：复制全文，粘贴到公众号编辑器即可。", path, self.share("").as_deref(), false)),
+            ..self.own_page(path, Some("公众号文章"), "每个骗局、案例和指南都排成了公众号文章：复制全文，粘贴到公众号编辑器即可。")
         };
         (format!("{path}index.html"), "wechat.html".to_string(), ctx)
     }
@@ -100,11 +106,9 @@ impl Renderer<'_> {
     /// 下载中心: every kit's files.
     fn downloads(&self) -> Given {
         let model = self.model;
-        let site = self.site;
         let downloads = self.made;
         let (sms, scripts) = views::text_files(downloads);
         let ctx = context! {
-            site => site.clone(),
             sms => val(sms),
             sms_count => downloads.sms.len(),
             scripts => val(scripts),
@@ -118,10 +122,7 @@ impl Renderer<'_> {
             many_units => !model.units.is_empty(),
             // f64's Display writes 3.0 as "3" and 2.5 as "2.5".
             bleed_mm => model.config.print.bleed_mm.to_string(),
-            root => relative_url(views::DOWNLOADS_PATH, ""),
-            current_path => views::DOWNLOADS_PATH,
-            share => self.share(""),
-            meta => val(views::meta(&model.config, Some("下载中心"), "可直接交付印刷厂的海报、宣传单等材料，以及给电子屏播放的画面。", views::DOWNLOADS_PATH, self.share("").as_deref(), false)),
+            ..self.own_page(views::DOWNLOADS_PATH, Some("下载中心"), "可直接交付印刷厂的海报、宣传单等材料，以及给电子屏播放的画面。")
         };
         (
             format!("{}index.html", views::DOWNLOADS_PATH),
@@ -133,17 +134,12 @@ impl Renderer<'_> {
     /// The campaign calendar: phases and weekly themes.
     fn calendar(&self) -> Given {
         let model = self.model;
-        let site = self.site;
         let made = self.made;
         let path = campaign::CALENDAR_PATH;
         let ctx = context! {
-            site => site.clone(),
             calendar => val(campaign::calendar(model, made.calendar.as_ref(), &made.reports)),
             this_week => val(campaign::this_week(model, made.calendar.as_ref())),
-            root => relative_url(path, ""),
-            current_path => path,
-            share => self.share(""),
-            meta => val(views::meta(&model.config, Some("活动日历"), "宣传活动的各个阶段和每周宣传主题，可导入手机日历。", path, self.share("").as_deref(), false)),
+            ..self.own_page(path, Some("活动日历"), "宣传活动的各个阶段和每周宣传主题，可导入手机日历。")
         };
         (
             format!("{path}index.html"),
@@ -168,14 +164,8 @@ impl Renderer<'_> {
 
     /// The search page.
     fn search(&self) -> Given {
-        let model = self.model;
-        let site = self.site;
         let ctx = context! {
-            site => site.clone(),
-            root => relative_url(views::SEARCH_PATH, ""),
-            current_path => views::SEARCH_PATH,
-            share => self.share(""),
-            meta => val(views::meta(&model.config, Some("搜索"), "输入几个字，查找骗局类型、典型案例和防骗指南。", views::SEARCH_PATH, self.share("").as_deref(), false)),
+            ..self.own_page(views::SEARCH_PATH, Some("搜索"), "输入几个字，查找骗局类型、典型案例和防骗指南。")
         };
         (
             format!("{}index.html", views::SEARCH_PATH),
@@ -187,15 +177,10 @@ impl Renderer<'_> {
     /// The units index.
     fn units(&self) -> Given {
         let model = self.model;
-        let site = self.site;
         let path = crate::units::UNITS_PATH;
         let ctx = context! {
-            site => site.clone(),
             groups => val(views::unit_groups(model)),
-            root => relative_url(path, ""),
-            current_path => path,
-            share => self.share(""),
-            meta => val(views::meta(&model.config, Some("单位"), "各学校、派出所、村（社区）、银行网点等单位的地址、联系电话和片区民警。", path, self.share("").as_deref(), false)),
+            ..self.own_page(path, Some("单位"), "各学校、派出所、村（社区）、银行网点等单位的地址、联系电话和片区民警。")
         };
         (format!("{path}index.html"), "units.html".to_string(), ctx)
     }
